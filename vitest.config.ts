@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` needs nothing but Node; `kube` runs against a real kube-apiserver + etcd
+// (the testbed, started once per run by its global setup) and the platform emulator.
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/platform/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'kube',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./test/testbed/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // One control plane is shared; files run one at a time so operator processes don't compete
+          // for the machine's two cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
