@@ -1,0 +1,84 @@
+// Condition types and reasons, the vocabulary of `status.conditions`. Argo CD's health checks and the
+// README's troubleshooting section are keyed by these strings: change them only with both.
+import { z } from 'zod';
+
+export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
+export type ConditionStatus = (typeof CONDITION_STATUSES)[number];
+
+/** metav1.Condition. */
+export const ConditionSchema = z.object({
+  type: z.string().min(1).max(316).describe('Type of condition in CamelCase, e.g. Ready or Synced.'),
+  status: z.enum(CONDITION_STATUSES).describe('Status of the condition: True, False or Unknown.'),
+  observedGeneration: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('The .metadata.generation the condition was set from.'),
+  lastTransitionTime: z
+    .string()
+    .max(64)
+    .meta({ format: 'date-time' })
+    .describe('Last time the condition transitioned from one status to another.'),
+  reason: z.string().min(1).max(1024).describe("A programmatic identifier of the condition's last transition, in CamelCase."),
+  message: z.string().max(32768).describe('A human readable message with details about the transition.'),
+});
+export type Condition = z.infer<typeof ConditionSchema>;
+
+export const ConditionsSchema = z
+  .array(ConditionSchema)
+  .max(16)
+  .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
+  .describe('The latest available observations of the resource.');
+
+export const CONDITION_TYPES = { ready: 'Ready', synced: 'Synced' } as const;
+
+/** Reasons of a DataActionIntegration's Ready condition. */
+export const READY_REASONS = {
+  available: 'Available',
+  creating: 'Creating',
+  activating: 'Activating',
+  deactivating: 'Deactivating',
+  deleting: 'Deleting',
+  unavailable: 'Unavailable',
+  error: 'Error',
+} as const;
+
+/**
+ * Reasons of Synced=False (and of an organization's Ready=False). Terminal reasons need a person to
+ * change something; retryable ones the operator keeps retrying on its own.
+ */
+export const TERMINAL_REASONS = {
+  secretNotFound: 'SecretNotFound',
+  invalidCredentials: 'InvalidCredentials',
+  quotaExceeded: 'QuotaExceeded',
+  unauthorized: 'Unauthorized',
+  endpointNotAllowed: 'EndpointNotAllowed',
+  invalidSpec: 'InvalidSpec',
+} as const;
+
+export const RETRYABLE_REASONS = {
+  organizationNotReady: 'OrganizationNotReady',
+  createIncomplete: 'CreateIncomplete',
+  rateLimited: 'RateLimited',
+  platformError: 'PlatformError',
+} as const;
+
+export const SYNCED_REASONS = {
+  reconcileSuccess: 'ReconcileSuccess',
+  ...TERMINAL_REASONS,
+  ...RETRYABLE_REASONS,
+} as const;
+
+export const ORGANIZATION_READY_REASONS = {
+  connected: 'Connected',
+  secretNotFound: 'SecretNotFound',
+  invalidCredentials: 'InvalidCredentials',
+  unauthorized: 'Unauthorized',
+  endpointNotAllowed: 'EndpointNotAllowed',
+  rateLimited: 'RateLimited',
+  platformError: 'PlatformError',
+} as const;
+
+export type SyncedReason = (typeof SYNCED_REASONS)[keyof typeof SYNCED_REASONS];
+export type ReadyReason = (typeof READY_REASONS)[keyof typeof READY_REASONS] | SyncedReason;

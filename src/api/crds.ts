@@ -1,0 +1,33 @@
+// The two CRDs this project serves, as inputs to buildCrd.
+import type { CrdSource } from './crd.ts';
+import {
+  DATA_ACTION_INTEGRATION_NAMES,
+  DATA_ACTION_INTEGRATION_PRINTER_COLUMNS,
+  DataActionIntegrationSpecSchema,
+  DataActionIntegrationStatusSchema,
+} from './data-action-integration.ts';
+import {
+  ORGANIZATION_NAMES,
+  ORGANIZATION_PRINTER_COLUMNS,
+  OrganizationSpecSchema,
+  OrganizationStatusSchema,
+} from './organization.ts';
+
+export const CRD_SOURCES: readonly CrdSource[] = [
+  {
+    names: ORGANIZATION_NAMES,
+    description: 'GenesysCloudOrganization tells the operator how to reach one Genesys Cloud organization.',
+    spec: OrganizationSpecSchema,
+    status: OrganizationStatusSchema,
+    printerColumns: ORGANIZATION_PRINTER_COLUMNS,
+  },
+  {
+    names: DATA_ACTION_INTEGRATION_NAMES,
+    description:
+      'DataActionIntegration is one Genesys Cloud data action integration (Adobe, AWS Lambda, Genesys Cloud, ' +
+      'Google, Microsoft Dynamics 365, Salesforce, Web services or Zendesk), kept as declared.',
+    spec: DataActionIntegrationSpecSchema,
+    status: DataActionIntegrationStatusSchema,
+    printerColumns: DATA_ACTION_INTEGRATION_PRINTER_COLUMNS,
+  },
+];

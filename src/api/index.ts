@@ -1,0 +1,7 @@
+export * from './group.ts';
+export * from './conditions.ts';
+export * from './common.ts';
+export * from './organization.ts';
+export * from './data-action-integration.ts';
+export { buildCrd, findForbiddenConstructs, toOpenApiSchema } from './crd.ts';
+export { CRD_SOURCES } from './crds.ts';

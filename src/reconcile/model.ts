@@ -1,0 +1,135 @@
+// What the generic reconciler observes and what it decides. Plain data, so `decide` stays pure and is
+// tested by a table of named scenarios.
+import type { DataActionIntegrationStatus, DeletionPolicy, ReadyReason, SyncedReason } from '../api/index.ts';
+
+export type IntendedState = 'ENABLED' | 'DISABLED';
+
+/** The resource, as far as decisions need it. */
+export interface ObservedResource {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly generation: number;
+  readonly deleting: boolean;
+  readonly hasFinalizer: boolean;
+  /** `dataactions.dev/integration-id`: set by a user to adopt, or by the operator after a create. */
+  readonly annotatedId: string | undefined;
+  /** `dataactions.dev/create-pending`, as epoch ms. */
+  readonly createPendingSince: number | undefined;
+  readonly deletionPolicy: DeletionPolicy;
+  readonly status: DataActionIntegrationStatus;
+}
+
+/** What the spec asks for, resolved through the type's declaration. */
+export interface DesiredIntegration {
+  /** displayName, or metadata.name. */
+  readonly baseName: string;
+  readonly notes: string;
+  readonly active: boolean;
+  readonly typeId: string;
+  readonly credentialSlot: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** undefined when the type, so configured, takes no credential. */
+  readonly credential:
+    | { readonly typeName: string; readonly fields: Readonly<Record<string, string>>; readonly revision: string }
+    | undefined;
+  /** Install limit: the platform's maxInstances, else the admin guide's number. */
+  readonly maxInstances: number;
+  readonly deprecation: string | undefined;
+}
+
+/** Something that stops the operator from touching the platform for this resource. */
+export interface Blocker {
+  readonly reason: SyncedReason;
+  readonly message: string;
+  /** When true, a deletion can still proceed (e.g. a missing Secret does not matter for a delete). */
+  readonly allowsDeletion: boolean;
+}
+
+export interface ObservedIntegration {
+  readonly id: string;
+  readonly typeId: string;
+  readonly intendedState: string | undefined;
+  readonly reportedState: string | undefined;
+  readonly reportedMessage: string | undefined;
+  readonly config: {
+    readonly name: string;
+    readonly notes: string;
+    readonly properties: Readonly<Record<string, unknown>>;
+    readonly credentialLinks: Readonly<Record<string, string>>;
+  };
+}
+
+export type ObservedPlatform =
+  /** The platform was not consulted (a blocker, or nothing to look at). */
+  | { readonly kind: 'skipped' }
+  /** The annotated integration, found. */
+  | { readonly kind: 'found'; readonly integration: ObservedIntegration }
+  /** The annotated integration answered 404. */
+  | { readonly kind: 'missing'; readonly id: string }
+  /** No id known: the integrations of the type, searched for this resource's marker. */
+  | { readonly kind: 'searched'; readonly markerMatch: string | undefined; readonly used: number };
+
+export interface Observation {
+  readonly now: number;
+  readonly resource: ObservedResource;
+  /** undefined when a blocker stops the operator before it can know what is desired. */
+  readonly desired: DesiredIntegration | undefined;
+  readonly blocker: Blocker | undefined;
+  readonly platform: ObservedPlatform;
+}
+
+export type NameChange =
+  /** Choose the first free of base, base 2, ... under the org's name lock; keep `prefer` if it is free. */
+  { readonly base: string; readonly prefer: string | undefined };
+
+export type Action =
+  | { readonly type: 'addFinalizer' }
+  | { readonly type: 'removeFinalizer' }
+  | { readonly type: 'markCreatePending' }
+  | { readonly type: 'createIntegration'; readonly typeId: string; readonly markerName: string }
+  | { readonly type: 'recordIntegrationId'; readonly id: string }
+  | { readonly type: 'forgetIntegrationId' }
+  | {
+      readonly type: 'writeCredential';
+      /** undefined: create one. Otherwise update it (and create one if it is gone). */
+      readonly credentialId: string | undefined;
+      readonly typeName: string;
+      readonly fields: Readonly<Record<string, string>>;
+      readonly revision: string;
+    }
+  | {
+      readonly type: 'configure';
+      readonly integrationId: string;
+      readonly name: NameChange | undefined;
+      readonly notes: string | undefined;
+      readonly properties: Readonly<Record<string, unknown>> | undefined;
+      /** Link the credential (the one written in this pass, or this id) at the slot; null: unlink the slot. */
+      readonly link: { readonly slot: string; readonly credentialId: string | undefined | null } | undefined;
+    }
+  | { readonly type: 'setState'; readonly integrationId: string; readonly state: IntendedState }
+  | { readonly type: 'deleteIntegration'; readonly id: string }
+  | { readonly type: 'deleteCredential'; readonly id: string };
+
+export interface EventNote {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface ConditionVerdict {
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: ReadyReason;
+  readonly message: string;
+}
+
+export interface Decision {
+  readonly actions: readonly Action[];
+  /** Status fields known before acting (act results are layered on top). */
+  readonly status: Partial<DataActionIntegrationStatus>;
+  readonly ready: ConditionVerdict;
+  readonly synced: ConditionVerdict;
+  readonly events: readonly EventNote[];
+  /** When to look again; undefined: at the next resync. */
+  readonly requeueAfterMs: number | undefined;
+}

@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import { CREATE_GRACE_MS, decide } from '../../../src/reconcile/decide.ts';
+import type { Action, DesiredIntegration, Observation, ObservedIntegration, ObservedResource } from '../../../src/reconcile/model.ts';
+
+const NOW = Date.parse('2026-11-24T10:00:00Z');
+const UID = '5b2f0c1e-0000-4000-8000-000000000001';
+
+function resource(over: Partial<ObservedResource> = {}): ObservedResource {
+  return {
+    uid: UID,
+    namespace: 'team-a',
+    name: 'crm',
+    generation: 1,
+    deleting: false,
+    hasFinalizer: true,
+    annotatedId: undefined,
+    createPendingSince: undefined,
+    deletionPolicy: 'Delete',
+    status: {},
+    ...over,
+  };
+}
+
+function desired(over: Partial<DesiredIntegration> = {}): DesiredIntegration {
+  return {
+    baseName: 'CRM',
+    notes: 'managed line',
+    active: true,
+    typeId: 'custom-rest-actions',
+    credentialSlot: 'basicAuth',
+    properties: { clientCertificateAuthority: 'Genesys Cloud' },
+    credential: { typeName: 'basicAuth', fields: { userName: 'u' }, revision: 'rev-1' },
+    maxInstances: 50,
+    deprecation: undefined,
+    ...over,
+  };
+}
+
+function integration(over: Partial<ObservedIntegration> = {}, config: Partial<ObservedIntegration['config']> = {}): ObservedIntegration {
+  return {
+    id: 'int-1',
+    typeId: 'custom-rest-actions',
+    intendedState: 'ENABLED',
+    reportedState: 'ACTIVE',
+    reportedMessage: undefined,
+    config: {
+      name: 'CRM',
+      notes: 'managed line',
+      properties: { clientCertificateAuthority: 'Genesys Cloud' },
+      credentialLinks: { basicAuth: 'cred-1' },
+      ...config,
+    },
+    ...over,
+  };
+}
+
+const READY_STATUS = {
+  observedGeneration: 1,
+  integrationId: 'int-1',
+  credentialId: 'cred-1',
+  credentialsRevision: 'rev-1',
+  platformName: 'CRM',
+  state: 'ACTIVE',
+  conditions: [
+    { type: 'Ready', status: 'True' as const, reason: 'Available', message: '', lastTransitionTime: '2026-11-24T09:00:00Z', observedGeneration: 1 },
+  ],
+};
+
+function observe(over: Partial<Observation>): Observation {
+  return { now: NOW, resource: resource(), desired: desired(), blocker: undefined, platform: { kind: 'skipped' }, ...over };
+}
+
+const types = (actions: readonly Action[]): string[] => actions.map((a) => a.type);
+
+interface Scenario {
+  name: string;
+  obs: Observation;
+  actions: string[];
+  ready: string;
+  synced: string;
+  events?: string[];
+  requeueNow?: boolean;
+}
+
+const steady = observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration() } });
+
+const scenarios: Scenario[] = [
+  {
+    name: 'creates a new integration after recording that a create is pending',
+    obs: observe({ resource: resource({ hasFinalizer: false }), platform: { kind: 'searched', markerMatch: undefined, used: 3 } }),
+    actions: ['addFinalizer', 'markCreatePending', 'createIntegration'],
+    ready: 'Creating',
+    synced: 'ReconcileSuccess',
+    requeueNow: true,
+  },
+  {
+    name: 'takes the integration carrying its marker instead of creating a second one',
+    obs: observe({ resource: resource({ createPendingSince: NOW - 1000 }), platform: { kind: 'searched', markerMatch: 'int-9', used: 4 } }),
+    actions: ['recordIntegrationId'],
+    ready: 'Creating',
+    synced: 'ReconcileSuccess',
+    requeueNow: true,
+  },
+  {
+    name: 'waits, creating nothing, while a pending create may still appear in the list',
+    obs: observe({ resource: resource({ createPendingSince: NOW - 5000 }), platform: { kind: 'searched', markerMatch: undefined, used: 4 } }),
+    actions: [],
+    ready: 'Creating',
+    synced: 'CreateIncomplete',
+  },
+  {
+    name: 'creates again once a pending create has stayed invisible past the grace period',
+    obs: observe({ resource: resource({ createPendingSince: NOW - CREATE_GRACE_MS - 1 }), platform: { kind: 'searched', markerMatch: undefined, used: 4 } }),
+    actions: ['markCreatePending', 'createIntegration'],
+    ready: 'Creating',
+    synced: 'ReconcileSuccess',
+    requeueNow: true,
+  },
+  {
+    name: 'refuses to create past the install limit',
+    obs: observe({ desired: desired({ maxInstances: 10 }), platform: { kind: 'searched', markerMatch: undefined, used: 10 } }),
+    actions: [],
+    ready: 'QuotaExceeded',
+    synced: 'QuotaExceeded',
+    events: ['Warning QuotaExceeded'],
+  },
+  {
+    name: 'touches nothing on the platform while the Secret is missing',
+    obs: observe({ desired: undefined, blocker: { reason: 'SecretNotFound', message: 'Secret "crm-creds" not found', allowsDeletion: true } }),
+    actions: [],
+    ready: 'SecretNotFound',
+    synced: 'SecretNotFound',
+    events: ['Warning SecretNotFound'],
+  },
+  {
+    name: 'waits for the organization without touching the platform',
+    obs: observe({ desired: undefined, blocker: { reason: 'OrganizationNotReady', message: 'not ready', allowsDeletion: false } }),
+    actions: [],
+    ready: 'OrganizationNotReady',
+    synced: 'OrganizationNotReady',
+  },
+  {
+    name: 'configures a just-created integration: credential, name, notes, properties, then activates it',
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1' }),
+      platform: {
+        kind: 'found',
+        integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }, { name: `CRM (creating ${UID})`, notes: '', properties: {}, credentialLinks: {} }),
+      },
+    }),
+    actions: ['writeCredential', 'configure', 'setState'],
+    ready: 'Activating',
+    synced: 'ReconcileSuccess',
+    events: ['Normal Activating'],
+  },
+  {
+    name: 'makes no writes at steady state',
+    obs: steady,
+    actions: [],
+    ready: 'Available',
+    synced: 'ReconcileSuccess',
+  },
+  {
+    name: 'reverts a rename made by hand on the platform and says so',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({}, { name: 'Renamed by hand' }) } }),
+    actions: ['configure'],
+    ready: 'Available',
+    synced: 'ReconcileSuccess',
+    events: ['Normal DriftReverted'],
+  },
+  {
+    name: 'reactivates an integration switched off by hand',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }) } }),
+    actions: ['setState'],
+    ready: 'Activating',
+    synced: 'ReconcileSuccess',
+    events: ['Normal DriftReverted'],
+  },
+  {
+    name: 'relinks its credential when the link was changed by hand',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({}, { credentialLinks: { basicAuth: 'someone-elses' } }) } }),
+    actions: ['configure'],
+    ready: 'Available',
+    synced: 'ReconcileSuccess',
+    events: ['Normal DriftReverted'],
+  },
+  {
+    name: 'rewrites the credential when the Secret changed',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), desired: desired({ credential: { typeName: 'basicAuth', fields: { userName: 'v' }, revision: 'rev-2' } }), platform: { kind: 'found', integration: integration() } }),
+    actions: ['writeCredential'],
+    ready: 'Available',
+    synced: 'ReconcileSuccess',
+  },
+  {
+    name: 'deactivates when spec.active turns false',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', generation: 2, status: READY_STATUS }), desired: desired({ active: false }), platform: { kind: 'found', integration: integration() } }),
+    actions: ['setState'],
+    ready: 'Deactivating',
+    synced: 'ReconcileSuccess',
+    events: ['Normal Deactivating'],
+  },
+  {
+    name: 'follows the platform until it reports the state asked for',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ reportedState: 'ACTIVATING' }) } }),
+    actions: [],
+    ready: 'Activating',
+    synced: 'ReconcileSuccess',
+  },
+  {
+    name: 'reports a platform error state with its detail',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ reportedState: 'ERROR', reportedMessage: 'bad credentials' }) } }),
+    actions: [],
+    ready: 'Error',
+    synced: 'ReconcileSuccess',
+  },
+  {
+    name: 'chooses a new name when displayName changes',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', generation: 2, status: READY_STATUS }), desired: desired({ baseName: 'CRM EU' }), platform: { kind: 'found', integration: integration() } }),
+    actions: ['configure'],
+    ready: 'Available',
+    synced: 'ReconcileSuccess',
+  },
+  {
+    name: 'creates the integration again when it was deleted by hand',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'missing', id: 'int-1' } }),
+    actions: ['forgetIntegrationId'],
+    ready: 'Creating',
+    synced: 'ReconcileSuccess',
+    events: ['Warning IntegrationMissing'],
+    requeueNow: true,
+  },
+  {
+    name: 'does not adopt an id that does not exist',
+    obs: observe({ resource: resource({ annotatedId: 'nope' }), platform: { kind: 'missing', id: 'nope' } }),
+    actions: [],
+    ready: 'PlatformError',
+    synced: 'PlatformError',
+  },
+  {
+    name: 'refuses to adopt an integration of another type',
+    obs: observe({ resource: resource({ annotatedId: 'int-1' }), platform: { kind: 'found', integration: integration({ typeId: 'salesforce-datadip' }) } }),
+    actions: [],
+    ready: 'InvalidSpec',
+    synced: 'InvalidSpec',
+    events: ['Warning InvalidSpec'],
+  },
+  {
+    name: 'warns once per generation that the type is deprecated',
+    obs: observe({ desired: desired({ deprecation: 'Adobe is deprecated' }), platform: { kind: 'searched', markerMatch: undefined, used: 0 } }),
+    actions: ['markCreatePending', 'createIntegration'],
+    ready: 'Creating',
+    synced: 'ReconcileSuccess',
+    events: ['Warning Deprecated'],
+    requeueNow: true,
+  },
+  {
+    name: 'deletes the integration and its credential, then lets the resource go',
+    obs: observe({ resource: resource({ deleting: true, annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration() } }),
+    actions: ['deleteIntegration', 'deleteCredential', 'removeFinalizer'],
+    ready: 'Deleting',
+    synced: 'ReconcileSuccess',
+    events: ['Normal Deleted'],
+  },
+  {
+    name: 'counts an integration already gone as deleted',
+    obs: observe({ resource: resource({ deleting: true, annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'missing', id: 'int-1' } }),
+    actions: ['deleteIntegration', 'deleteCredential', 'removeFinalizer'],
+    ready: 'Deleting',
+    synced: 'ReconcileSuccess',
+    events: ['Normal Deleted'],
+  },
+  {
+    name: 'leaves the integration on the platform with deletionPolicy Orphan',
+    obs: observe({ resource: resource({ deleting: true, annotatedId: 'int-1', deletionPolicy: 'Orphan', status: READY_STATUS }), platform: { kind: 'skipped' } }),
+    actions: ['removeFinalizer'],
+    ready: 'Deleting',
+    synced: 'ReconcileSuccess',
+    events: ['Normal Orphaned'],
+  },
+  {
+    name: 'keeps the finalizer while the organization cannot be reached',
+    obs: observe({ resource: resource({ deleting: true, annotatedId: 'int-1' }), desired: undefined, blocker: { reason: 'OrganizationNotReady', message: 'x', allowsDeletion: false } }),
+    actions: [],
+    ready: 'Deleting',
+    synced: 'OrganizationNotReady',
+  },
+  {
+    name: 'deletes an integration created just before a crash, found by its marker',
+    obs: observe({ resource: resource({ deleting: true, createPendingSince: NOW - 1000 }), platform: { kind: 'searched', markerMatch: 'int-7', used: 1 } }),
+    actions: ['deleteIntegration', 'removeFinalizer'],
+    ready: 'Deleting',
+    synced: 'ReconcileSuccess',
+    events: ['Normal Deleted'],
+  },
+  {
+    name: 'does not let go of a resource whose create may still appear',
+    obs: observe({ resource: resource({ deleting: true, createPendingSince: NOW - 1000 }), platform: { kind: 'searched', markerMatch: undefined, used: 1 } }),
+    actions: [],
+    ready: 'Deleting',
+    synced: 'CreateIncomplete',
+  },
+];
+
+describe('decide', () => {
+  it.each(scenarios)('$name', ({ obs, actions, ready, synced, events, requeueNow }) => {
+    const decision = decide(obs);
+    expect(types(decision.actions)).toEqual(actions);
+    expect(decision.ready.reason).toBe(ready);
+    expect(decision.synced.reason).toBe(synced);
+    expect(decision.events.map((e) => `${e.type} ${e.reason}`)).toEqual(events ?? []);
+    if (requeueNow === true) expect(decision.requeueAfterMs).toBe(0);
+  });
+
+  it('keeps the name it set while displayName stays the same, even if a suffix was needed', () => {
+    const status = { ...READY_STATUS, platformName: 'CRM 2' };
+    const decision = decide(observe({ resource: resource({ annotatedId: 'int-1', status }), platform: { kind: 'found', integration: integration({}, { name: 'CRM 2' }) } }));
+    expect(decision.actions).toEqual([]);
+  });
+
+  it('asks to keep a hand-renamed integration on the name it had', () => {
+    const decision = decide(observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({}, { name: 'x' }) } }));
+    expect(decision.actions[0]).toMatchObject({ type: 'configure', name: { base: 'CRM', prefer: 'CRM' } });
+  });
+
+  it('never puts credential values in events or conditions', () => {
+    const secret = 'pa55-w0rd-that-must-not-leak';
+    for (const s of scenarios) {
+      const decision = decide({ ...s.obs, desired: s.obs.desired && desired({ credential: { typeName: 'basicAuth', fields: { password: secret }, revision: 'r' } }) });
+      const visible = JSON.stringify([decision.events, decision.ready, decision.synced, decision.status]);
+      expect(visible).not.toContain(secret);
+    }
+  });
+
+  it('reports Ready only when the platform state matches spec.active', () => {
+    const inactive = decide(observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), desired: desired({ active: false }), platform: { kind: 'found', integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }) } }));
+    expect(inactive.ready).toMatchObject({ status: 'True', reason: 'Available' });
+    expect(inactive.actions).toEqual([]);
+  });
+});
