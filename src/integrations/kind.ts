@@ -99,7 +99,7 @@ export function defineKind<S>(def: KindDefinition<S>): IntegrationKind {
     installLimit: def.installLimit,
     deprecation: def.deprecation,
     credentialSlot: def.credentialSlot,
-    settings: def.settings as SettingsBlock<unknown> | undefined,
+    settings: def.settings,
     secretOptionalWhen: def.secretOptionalWhen,
     credentials: (raw) => def.credentials(parseSettings(raw)),
     properties: (raw) => def.properties?.(parseSettings(raw)) ?? {},

@@ -1,0 +1,59 @@
+// Adobe data actions: an Adobe I/O service account (JWT). Deprecated and removed by Genesys; nothing
+// about its platform ids is confirmed, so those come from unconfirmed.ts.
+import { planCredential } from './credential-plan.ts';
+import { defineKind } from './kind.ts';
+import { defineSecretSchema, delimitedHttpsUrls, endingWith, httpsUrl, pemPrivateKey } from './secret-schema.ts';
+import {
+  ADOBE_CREDENTIAL_SLOT,
+  ADOBE_CREDENTIAL_TYPE_NAME,
+  ADOBE_FIELDS,
+  matchesAdobeCatalogueEntry,
+} from './unconfirmed.ts';
+
+// Defaults the admin guide gives for the dialog's optional fields.
+export const ADOBE_DEFAULT_LOGIN_URL = 'https://ims-na1.adobelogin.com/ims/exchange/jwt';
+export const ADOBE_DEFAULT_METASCOPES = 'https://ims-na1.adobelogin.com/s/ent_dataservices_sdk';
+export function adobeDefaultAudience(clientId: string): string {
+  return `https://ims-na1.adobelogin.com/c/${clientId}`;
+}
+
+const secret = defineSecretSchema({
+  clientId: {},
+  clientSecret: {},
+  orgId: { rule: endingWith('@AdobeOrg') },
+  technicalAccountId: { rule: endingWith('@techacct.adobe.com') },
+  privateKey: { rule: pemPrivateKey },
+  loginUrl: { optional: true, rule: httpsUrl },
+  audience: { optional: true, rule: httpsUrl },
+  metascopes: { optional: true, rule: delimitedHttpsUrls('|', 'pipe') },
+  sandboxName: { optional: true },
+});
+
+const credential = planCredential({
+  credentialTypeName: ADOBE_CREDENTIAL_TYPE_NAME,
+  secret,
+  fields: (v) => ({
+    [ADOBE_FIELDS.clientId]: v.clientId,
+    [ADOBE_FIELDS.clientSecret]: v.clientSecret,
+    [ADOBE_FIELDS.orgId]: v.orgId,
+    [ADOBE_FIELDS.technicalAccountId]: v.technicalAccountId,
+    [ADOBE_FIELDS.privateKey]: v.privateKey,
+    [ADOBE_FIELDS.loginUrl]: v.loginUrl ?? ADOBE_DEFAULT_LOGIN_URL,
+    [ADOBE_FIELDS.audience]: v.audience ?? adobeDefaultAudience(v.clientId),
+    [ADOBE_FIELDS.metascopes]: v.metascopes ?? ADOBE_DEFAULT_METASCOPES,
+    [ADOBE_FIELDS.sandboxName]: v.sandboxName,
+  }),
+});
+
+export const adobe = defineKind<undefined>({
+  type: 'Adobe',
+  title: 'Adobe',
+  catalogueMatch: matchesAdobeCatalogueEntry,
+  installLimit: 10,
+  deprecation:
+    'Genesys deprecated the Adobe data actions integration and is removing it from Genesys Cloud ' +
+    '(help center: "Deprecation: Removal of the Adobe data actions integration", linked from ' +
+    'https://es-help.mypurecloud.com/?p=177879); move its data actions to another integration type',
+  credentialSlot: ADOBE_CREDENTIAL_SLOT,
+  credentials: () => credential,
+});

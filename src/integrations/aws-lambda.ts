@@ -1,0 +1,28 @@
+// AWS Lambda data actions: Genesys Cloud assumes an IAM role that may invoke the functions.
+import { planCredential } from './credential-plan.ts';
+import { defineKind } from './kind.ts';
+import { defineSecretSchema, matching } from './secret-schema.ts';
+
+// arn:<partition>:iam::<account>:role/<path/><name>, in the partitions Genesys Cloud regions run in.
+const IAM_ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+const secret = defineSecretSchema({
+  roleArn: { rule: matching(IAM_ROLE_ARN, 'must be an IAM role ARN ("arn:aws:iam::<12-digit account>:role/<name>")') },
+});
+
+// Slot, type and field: platform-api.md §3, CONFIRMED (DevOps integration-lambda-module).
+const credential = planCredential({
+  credentialTypeName: 'amazonWebServicesARN',
+  secret,
+  fields: (v) => ({ ARN: v.roleArn }),
+});
+
+export const awsLambda = defineKind<undefined>({
+  type: 'AWSLambda',
+  title: 'AWS Lambda',
+  platformTypeId: 'aws-lambda-data-actions',
+  catalogueMatch: (entry) => entry.id === 'aws-lambda-data-actions',
+  installLimit: 10,
+  credentialSlot: 'AmazonWebServicesARN',
+  credentials: () => credential,
+});

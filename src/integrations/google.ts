@@ -1,0 +1,135 @@
+// Google data actions: a Google Cloud Platform or G Suite service account. The platform's ids and
+// field names for Google are not confirmed: they come from unconfirmed.ts.
+import { z } from 'zod';
+import { planCredential } from './credential-plan.ts';
+import { defineKind } from './kind.ts';
+import type { CredentialPlan, SecretData } from './kind.ts';
+import {
+  defineSecretSchema,
+  delimitedHttpsUrls,
+  describeIssue,
+  emailAddress,
+  nameKey,
+  pemPrivateKey,
+} from './secret-schema.ts';
+import {
+  GOOGLE_CLOUD_PLATFORM_FIELDS,
+  GOOGLE_CREDENTIAL_SLOT,
+  GOOGLE_CREDENTIAL_TYPE_NAMES,
+  GOOGLE_GSUITE_FIELDS,
+  matchesGoogleCatalogueEntry,
+} from './unconfirmed.ts';
+
+export const googleSettings = z
+  .object({
+    credentialType: z
+      .enum(['CloudPlatformServiceAccount', 'GSuiteServiceAccount'])
+      .default('CloudPlatformServiceAccount')
+      .describe(
+        'The service account type: CloudPlatformServiceAccount (Secret keys clientId, clientEmail, ' +
+          'privateKeyId, privateKey, or one key serviceAccountKey.json holding the JSON key file) or ' +
+          'GSuiteServiceAccount (serviceAccountEmail, privateKeyId, privateKey, scopes, optional impersonateUserEmail).',
+      ),
+  })
+  .describe('Settings for Google integrations.');
+
+export type GoogleSettings = z.output<typeof googleSettings>;
+
+/** The Secret key that may hold the whole JSON key file Google hands out for a service account. */
+export const GOOGLE_KEY_FILE_KEY = 'serviceAccountKey.json';
+
+const cloudPlatformKeys = defineSecretSchema({
+  clientId: {},
+  clientEmail: { rule: emailAddress },
+  privateKeyId: {},
+  privateKey: { rule: pemPrivateKey },
+});
+
+// The same four, as Google names them inside the JSON key file.
+const keyFileFields = defineSecretSchema({
+  client_id: {},
+  client_email: { rule: emailAddress },
+  private_key_id: {},
+  private_key: { rule: pemPrivateKey },
+});
+
+const cloudPlatformFields = (v: { clientId: string; clientEmail: string; privateKeyId: string; privateKey: string }): Record<string, string> => ({
+  [GOOGLE_CLOUD_PLATFORM_FIELDS.clientId]: v.clientId,
+  [GOOGLE_CLOUD_PLATFORM_FIELDS.clientEmail]: v.clientEmail,
+  [GOOGLE_CLOUD_PLATFORM_FIELDS.privateKeyId]: v.privateKeyId,
+  [GOOGLE_CLOUD_PLATFORM_FIELDS.privateKey]: v.privateKey,
+});
+
+// JSON.parse's own error quotes the text it choked on, so it is never passed on.
+function parseKeyFile(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const cloudPlatform: CredentialPlan = {
+  credentialTypeName: GOOGLE_CREDENTIAL_TYPE_NAMES.CloudPlatformServiceAccount,
+  keys: { required: cloudPlatformKeys.keys.required, optional: [GOOGLE_KEY_FILE_KEY] },
+  map(secret: SecretData) {
+    const keyFile = secret[GOOGLE_KEY_FILE_KEY];
+    if (keyFile === undefined) {
+      const reading = cloudPlatformKeys.read(secret);
+      if (reading.ok) return { ok: true, fields: cloudPlatformFields(reading.values) };
+      const hint = ` (or put the JSON key file in ${nameKey(GOOGLE_KEY_FILE_KEY)})`;
+      return { ok: false, issues: reading.issues.map((i) => ({ key: i.key, message: i.message + hint })) };
+    }
+    // Either the file or the four keys: with both, which one the platform gets would be a guess.
+    const alsoGiven = cloudPlatformKeys.keys.required.filter((key) => secret[key] !== undefined);
+    if (alsoGiven.length > 0) {
+      const others = alsoGiven.map((key) => JSON.stringify(key)).join(', ');
+      return { ok: false, issues: [describeIssue(GOOGLE_KEY_FILE_KEY, `cannot be combined with keys ${others}: use one or the other`)] };
+    }
+    const file = parseKeyFile(keyFile);
+    if (file === undefined) {
+      return { ok: false, issues: [describeIssue(GOOGLE_KEY_FILE_KEY, 'must hold a Google service account JSON key file (a JSON object)')] };
+    }
+    const reading = keyFileFields.readWithin(file, GOOGLE_KEY_FILE_KEY);
+    if (!reading.ok) return reading;
+    const v = reading.values;
+    return {
+      ok: true,
+      fields: cloudPlatformFields({ clientId: v.client_id, clientEmail: v.client_email, privateKeyId: v.private_key_id, privateKey: v.private_key }),
+    };
+  },
+};
+
+const gSuite = planCredential({
+  credentialTypeName: GOOGLE_CREDENTIAL_TYPE_NAMES.GSuiteServiceAccount,
+  secret: defineSecretSchema({
+    serviceAccountEmail: { rule: emailAddress },
+    privateKeyId: {},
+    privateKey: { rule: pemPrivateKey },
+    scopes: { rule: delimitedHttpsUrls(',', 'comma') },
+    impersonateUserEmail: { optional: true, rule: emailAddress },
+  }),
+  fields: (v) => ({
+    [GOOGLE_GSUITE_FIELDS.serviceAccountEmail]: v.serviceAccountEmail,
+    [GOOGLE_GSUITE_FIELDS.privateKeyId]: v.privateKeyId,
+    [GOOGLE_GSUITE_FIELDS.privateKey]: v.privateKey,
+    [GOOGLE_GSUITE_FIELDS.scopes]: v.scopes,
+    [GOOGLE_GSUITE_FIELDS.impersonateUserEmail]: v.impersonateUserEmail,
+  }),
+});
+
+const PLANS: Record<GoogleSettings['credentialType'], CredentialPlan> = {
+  CloudPlatformServiceAccount: cloudPlatform,
+  GSuiteServiceAccount: gSuite,
+};
+
+export const google = defineKind<GoogleSettings>({
+  type: 'Google',
+  title: 'Google',
+  catalogueMatch: matchesGoogleCatalogueEntry,
+  installLimit: 100,
+  credentialSlot: GOOGLE_CREDENTIAL_SLOT,
+  settings: { key: 'google', schema: googleSettings },
+  credentials: (settings) => PLANS[(settings ?? googleSettings.parse({})).credentialType],
+});

@@ -1,0 +1,14 @@
+// The public surface of the integration types. The eight kinds themselves stay private: the rest of
+// the project reaches them only through the registry.
+export { INTEGRATION_KINDS, INTEGRATION_TYPES, kindOf, UnknownIntegrationTypeError } from './registry.ts';
+export { defineKind } from './kind.ts';
+export type {
+  CelRule,
+  CredentialIssue,
+  CredentialMapping,
+  CredentialPlan,
+  IntegrationKind,
+  KindDefinition,
+  SecretData,
+  SettingsBlock,
+} from './kind.ts';

@@ -1,0 +1,100 @@
+// Web services data actions: calls any REST service, with one of three credential types or none.
+import { z } from 'zod';
+import { planCredential } from './credential-plan.ts';
+import { defineKind } from './kind.ts';
+import type { CredentialIssue, CredentialPlan, SecretData } from './kind.ts';
+import { defineSecretSchema } from './secret-schema.ts';
+import { DIGICERT_CERTIFICATE_AUTHORITY } from './unconfirmed.ts';
+
+export const webServicesSettings = z
+  .object({
+    credentialType: z
+      .enum(['BasicAuth', 'UserDefined', 'UserDefinedOAuth', 'None'])
+      .default('BasicAuth')
+      .describe(
+        'The credential type: BasicAuth (Secret keys userName and optional password), UserDefined or ' +
+          'UserDefinedOAuth (every Secret key becomes a credential field), or None (no Secret). ' +
+          'Immutable once set: changing it breaks published data actions.',
+      ),
+    clientCertificateAuthority: z
+      .enum(['GenesysCloud', 'DigiCert'])
+      .default('GenesysCloud')
+      .describe('The authority that signs the mutual TLS client certificate Genesys Cloud presents: GenesysCloud or DigiCert.'),
+  })
+  .describe('Settings for Web services integrations.');
+
+export type WebServicesSettings = z.output<typeof webServicesSettings>;
+type WebServicesCredentialType = WebServicesSettings['credentialType'];
+
+// The strings `config.current.properties.clientCertificateAuthority` takes (platform-api.md §4).
+const CERTIFICATE_AUTHORITY_VALUES: Record<WebServicesSettings['clientCertificateAuthority'], string> = {
+  GenesysCloud: 'Genesys Cloud',
+  DigiCert: DIGICERT_CERTIFICATE_AUTHORITY,
+};
+
+const basicAuth = planCredential({
+  credentialTypeName: 'basicAuth',
+  // The help center says the password may be left empty.
+  secret: defineSecretSchema({ userName: {}, password: { optional: true } }),
+  fields: (v) => ({ userName: v.userName, password: v.password }),
+});
+
+/** User-defined credentials: every Secret key is a field, used in templates as ${credentials.<key>}. */
+function passThrough(credentialTypeName: string): CredentialPlan {
+  return {
+    credentialTypeName,
+    keys: { required: [], optional: [] },
+    map(secret: SecretData) {
+      const keys = Object.keys(secret);
+      if (keys.length === 0) {
+        const issue: CredentialIssue = {
+          key: '*',
+          message: `the Secret has no keys: credential type ${credentialTypeName} sends every key as a field and needs at least one`,
+        };
+        return { ok: false, issues: [issue] };
+      }
+      // Trimmed like every other type's values (a Secret made with `echo` ends in a newline).
+      return { ok: true, fields: Object.fromEntries(keys.map((key) => [key, (secret[key] ?? '').trim()])) };
+    },
+  };
+}
+
+const PLANS: Record<WebServicesCredentialType, CredentialPlan | undefined> = {
+  BasicAuth: basicAuth,
+  UserDefined: passThrough('userDefined'),
+  UserDefinedOAuth: passThrough('userDefinedOAuth'),
+  None: undefined,
+};
+
+const defaults = (): WebServicesSettings => webServicesSettings.parse({});
+
+// An absent block means the defaults, so BasicAuth stands in for a missing credentialType on either side.
+const CREDENTIAL_TYPE_NOW = "(has(self.webServices) && has(self.webServices.credentialType) ? self.webServices.credentialType : 'BasicAuth')";
+const CREDENTIAL_TYPE_BEFORE = "(has(oldSelf.webServices) && has(oldSelf.webServices.credentialType) ? oldSelf.webServices.credentialType : 'BasicAuth')";
+
+export const webServices = defineKind<WebServicesSettings>({
+  type: 'WebServices',
+  title: 'Web services',
+  platformTypeId: 'custom-rest-actions',
+  catalogueMatch: (entry) => entry.id === 'custom-rest-actions',
+  installLimit: 50,
+  // platform-api.md §3: the slot is `basicAuth` whatever the credential type.
+  credentialSlot: 'basicAuth',
+  settings: {
+    key: 'webServices',
+    schema: webServicesSettings,
+    rules: [
+      {
+        rule: `${CREDENTIAL_TYPE_NOW} == ${CREDENTIAL_TYPE_BEFORE}`,
+        message: 'spec.webServices.credentialType is immutable: changing it breaks published data actions',
+        fieldPath: '.webServices.credentialType',
+        reason: 'FieldValueInvalid',
+      },
+    ],
+  },
+  secretOptionalWhen: "has(self.webServices) && has(self.webServices.credentialType) && self.webServices.credentialType == 'None'",
+  credentials: (settings) => PLANS[(settings ?? defaults()).credentialType],
+  properties: (settings) => ({
+    clientCertificateAuthority: CERTIFICATE_AUTHORITY_VALUES[(settings ?? defaults()).clientCertificateAuthority],
+  }),
+});

@@ -1,0 +1,78 @@
+// A controller: a work queue of `namespace/name` keys, workers that reconcile them, and the
+// controller-runtime metrics around both. What is reconciled, and which events enqueue which keys, is
+// given by the caller.
+import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.ts';
+import { runWorkers, WorkQueue, type HandlerResult } from './work-queue.ts';
+
+export interface ControllerOptions {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly reconcile: (namespace: string, name: string) => Promise<HandlerResult>;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+export class Controller {
+  readonly name: string;
+  readonly queue: WorkQueue;
+  private readonly options: ControllerOptions;
+  private running: Promise<void> | undefined;
+  private active = 0;
+
+  constructor(options: ControllerOptions) {
+    this.name = options.name;
+    this.options = options;
+    const wq = options.metrics.workqueue(options.name);
+    const finishers = new Map<string, () => void>();
+    this.queue = new WorkQueue({
+      hooks: {
+        onAdd: () => wq.recordAdd(this.queue.len()),
+        onGet: (key, waitedMs) => finishers.set(key, wq.recordStart(this.queue.len(), waitedMs / 1000)),
+        onDone: (key) => {
+          finishers.get(key)?.();
+          finishers.delete(key);
+        },
+        onRetry: () => wq.recordRetry(),
+      },
+    });
+  }
+
+  enqueue(namespace: string | undefined, name: string | undefined): void {
+    if (name === undefined) return;
+    this.queue.add(`${namespace ?? ''}/${name}`);
+  }
+
+  start(): void {
+    const { metrics, logger, concurrency, reconcile } = this.options;
+    metrics.setMaxConcurrentReconciles(this.name, concurrency);
+    this.running = runWorkers(
+      this.queue,
+      concurrency,
+      async (key) => {
+        const slash = key.indexOf('/');
+        metrics.setActiveWorkers(this.name, ++this.active);
+        try {
+          return await reconcile(key.slice(0, slash), key.slice(slash + 1));
+        } finally {
+          metrics.setActiveWorkers(this.name, --this.active);
+        }
+      },
+      {
+        onSuccess: (_key, ms, result) =>
+          metrics.observeReconcile(this.name, result?.requeueAfterMs === undefined ? 'success' : 'requeue_after', ms / 1000),
+        onError: (key, error, ms, retries) => {
+          metrics.observeReconcile(this.name, 'error', ms / 1000);
+          const code = (error as { code?: unknown }).code;
+          logger.warn({ controller: this.name, key, retries, reason: typeof code === 'string' ? code : undefined }, `Reconcile failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      },
+    );
+  }
+
+  /** Stops handing out keys and waits for the reconciles in flight. */
+  async stop(): Promise<void> {
+    this.queue.shutDown();
+    await this.running;
+  }
+}

@@ -1,0 +1,112 @@
+// Wiring only: configuration, logging, metrics and probes, leader election, the operator, shutdown.
+import { KubeConfig } from '@kubernetes/client-node';
+import { ConfigError, isHelpRequest, readConfig, type Config } from './config.ts';
+import { runLeaderElection } from './kube/leader-election.ts';
+import { startHealthServers } from './observability/health-server.ts';
+import { createLogger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { SecretScrubber } from './observability/secret-scrubber.ts';
+import { createOperator } from './operator.ts';
+
+async function main(): Promise<number> {
+  let config: Config;
+  try {
+    const parsed = readConfig();
+    if (isHelpRequest(parsed)) {
+      process.stdout.write(parsed.help);
+      return 0;
+    }
+    config = parsed;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const scrubber = new SecretScrubber();
+  const logger = createLogger(config.logLevel, undefined, scrubber);
+  const kc = new KubeConfig();
+  if (config.kubeconfig === null) kc.loadFromCluster();
+  else kc.loadFromFile(config.kubeconfig);
+
+  const metrics = createMetrics();
+  const operator = createOperator({ config, kc, logger, scrubber, metrics });
+  let leading = !config.leaderElect;
+  let stopping = false;
+  const health = await startHealthServers({
+    metricsAddress: config.metricsBindAddress,
+    probeAddress: config.healthProbeBindAddress,
+    registry: metrics.registry,
+    readiness: () => operator.readiness(),
+    liveness: () => true,
+  });
+  logger.info({ identity: config.identity, namespaces: config.namespaces, metricsPort: health.metricsPort, probePort: health.probePort }, 'Started dataaction-operator');
+  operator.startInformers();
+
+  const shutdown = new AbortController();
+  const exited = new Promise<number>((resolve) => {
+    const stop = (code: number): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ code }, 'Stopping: draining reconciles in flight');
+      shutdown.abort();
+      void operator
+        .stop()
+        .catch((error: unknown) => logger.error({ err: error }, 'Failed to stop cleanly'))
+        .finally(() => {
+          void health.close().finally(() => resolve(code));
+        });
+    };
+    process.once('SIGTERM', () => stop(0));
+    process.once('SIGINT', () => stop(0));
+    if (config.leaderElect) {
+      runLeaderElection(
+        kc,
+        {
+          namespace: config.leaderElectionNamespace,
+          name: config.leaderElectionId,
+          identity: config.identity,
+          leaseDurationMs: 15_000,
+          renewDeadlineMs: 10_000,
+          retryPeriodMs: 2_000,
+          signal: shutdown.signal,
+          releaseOnCancel: true,
+          log: logger.child({ component: 'leader-election' }),
+        },
+        {
+          onStartedLeading: async () => {
+            leading = true;
+            metrics.setLeader(config.leaderElectionId, true);
+            logger.info({ identity: config.identity }, 'Became the leader; reconciling');
+            await operator.startControllers();
+          },
+          onStoppedLeading: () => {
+            metrics.setLeader(config.leaderElectionId, false);
+            if (leading && !stopping) {
+              // Another replica may already be writing: stop at once and let the Deployment restart us.
+              logger.error({ identity: config.identity }, 'Lost the leader lease; exiting');
+              stop(1);
+            }
+            leading = false;
+          },
+        },
+      ).catch((error: unknown) => {
+        logger.error({ err: error }, 'Leader election failed');
+        stop(1);
+      });
+    } else {
+      void operator.startControllers();
+    }
+  });
+  return exited;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`dataaction-operator failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,348 @@
+import { TokenSource, trimSlash } from './auth.ts';
+import { RequestBudget } from './budget.ts';
+import { systemClock } from './clock.ts';
+import type { Clock } from './clock.ts';
+import { isPlatformError, PlatformError } from './errors.ts';
+import { readAllPages } from './paging.ts';
+import type { PlatformEndpoints } from './regions.ts';
+import { parseJson, readAs } from './response.ts';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY } from './retry-policy.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import {
+  credentialInfoSchema,
+  credentialTypeSchema,
+  credentialWithFieldsSchema,
+  cursorPageSchema,
+  integrationConfigSchema,
+  integrationSchema,
+  integrationTypeSchema,
+  organizationSchema,
+} from './schemas.ts';
+import type {
+  Credential,
+  CredentialInfo,
+  CredentialType,
+  IntegrationConfig,
+  IntegrationConfigUpdate,
+  IntegrationType,
+  IntendedState,
+  Integration,
+  Organization,
+} from './schemas.ts';
+import { StatsRecorder } from './stats.ts';
+import type { CallObservation, ClientStats, HttpMethod } from './stats.ts';
+import { Transport } from './transport.ts';
+import { ORGANIZATION_PATH } from './unconfirmed.ts';
+
+export interface PlatformClientOptions {
+  readonly endpoints: PlatformEndpoints;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The budget of every request made for this client, logins and retries included; default 300. */
+  readonly requestsPerMinute?: number | undefined;
+  /** Slots the budget may spend at once after a quiet spell; default one second's worth of the rate. */
+  readonly burst?: number | undefined;
+  /** Per HTTP attempt; default 20 s. */
+  readonly requestTimeoutMs?: number | undefined;
+  readonly fetch?: typeof fetch | undefined;
+  /** A fake clock for tests; give `sleep` with it, so waits advance the same clock. */
+  readonly now?: (() => number) | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  readonly observe?: ((o: CallObservation) => void) | undefined;
+  readonly retryPolicy?: Partial<RetryPolicy> | undefined;
+  /** Config PUTs tried before a version conflict is reported; default 5. */
+  readonly maxConfigAttempts?: number | undefined;
+}
+
+export interface CreateIntegrationRequest {
+  readonly integrationTypeId: string;
+  readonly name?: string | undefined;
+}
+
+export interface CredentialRequest {
+  readonly name: string;
+  /** The credential type's name, e.g. `basicAuth` (platform-api.md §2). */
+  readonly typeName: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export interface ListIntegrationsFilter {
+  readonly integrationType?: string | undefined;
+}
+
+export interface PlatformClient {
+  getOrganization(): Promise<Organization>;
+  listIntegrationTypes(): Promise<IntegrationType[]>;
+  listCredentialTypes(): Promise<CredentialType[]>;
+  listIntegrations(filter?: ListIntegrationsFilter): Promise<Integration[]>;
+  getIntegration(id: string): Promise<Integration>;
+  /** Never repeated blindly: an unanswered create fails with `UnknownOutcome`. */
+  createIntegration(req: CreateIntegrationRequest): Promise<Integration>;
+  setIntendedState(id: string, state: IntendedState): Promise<Integration>;
+  /** A 404 is a `NotFound` error; the caller decides that it means done. */
+  deleteIntegration(id: string): Promise<void>;
+  getConfig(id: string): Promise<IntegrationConfig>;
+  /**
+   * Reads the config, applies `change` and writes it with the version read, again on a version conflict
+   * (a fresh read each time). When `change` returns what is already there, nothing is written.
+   */
+  updateConfig(id: string, change: (current: IntegrationConfig) => IntegrationConfigUpdate): Promise<IntegrationConfig>;
+  /** Never repeated blindly: an unanswered create fails with `UnknownOutcome`. */
+  createCredential(req: CredentialRequest): Promise<CredentialInfo>;
+  updateCredential(id: string, req: CredentialRequest): Promise<CredentialInfo>;
+  /** Field names only: the values never leave the client. */
+  getCredential(id: string): Promise<Credential>;
+  /** All credentials of the org (cursor listing), e.g. to find one whose create went unanswered. */
+  listCredentials(): Promise<CredentialInfo[]>;
+  /** A 404 is a `NotFound` error; the caller decides that it means done. */
+  deleteCredential(id: string): Promise<void>;
+  stats(): ClientStats;
+}
+
+interface CallOptions {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly body?: unknown;
+  readonly repeatable?: boolean;
+  readonly secrets?: readonly string[];
+}
+
+const DEFAULT_REQUESTS_PER_MINUTE = 300;
+const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_CONFIG_ATTEMPTS = 5;
+// TF pages with 100 (platform-api.md §2); within LIST_PAGE_SIZE_MIN..MAX of unconfirmed.ts.
+const PAGE_SIZE = 100;
+// The credentials listing allows up to 200 per page (platform-api.md §2 "Credentials").
+const CREDENTIALS_PAGE_SIZE = 200;
+const MAX_CURSOR_PAGES = 1_000;
+
+export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
+  const clock: Clock = {
+    now: options.now ?? ((): number => systemClock.now()),
+    sleep: options.sleep ?? ((ms: number): Promise<void> => systemClock.sleep(ms)),
+  };
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
+  const stats = new StatsRecorder();
+  const budget = new RequestBudget({
+    requestsPerMinute: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+    ...(options.burst === undefined ? {} : { burst: options.burst }),
+    clock,
+  });
+  const transport = new Transport({
+    fetch: options.fetch ?? globalThis.fetch,
+    clock,
+    budget,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retry,
+    stats,
+    ...(options.observe === undefined ? {} : { observe: options.observe }),
+  });
+  const tokens = new TokenSource({
+    transport,
+    loginBaseUrl: options.endpoints.loginBaseUrl,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    clock,
+    stats,
+  });
+  const apiBaseUrl = trimSlash(options.endpoints.apiBaseUrl);
+  const maxConfigAttempts = Math.max(1, options.maxConfigAttempts ?? DEFAULT_CONFIG_ATTEMPTS);
+
+  async function call(method: HttpMethod, route: string, opts: CallOptions = {}): Promise<unknown> {
+    const url = new URL(apiBaseUrl + fillRoute(route, opts.params ?? {}));
+    for (const [key, value] of Object.entries(opts.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    let usedToken = '';
+    const response = await transport.send({
+      method,
+      url: url.toString(),
+      route,
+      headers: async () => {
+        usedToken = await tokens.token();
+        return {
+          authorization: `Bearer ${usedToken}`,
+          accept: 'application/json',
+          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        };
+      },
+      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+      repeatable: opts.repeatable ?? method !== 'POST',
+      onUnauthorized: () => tokens.invalidate(usedToken),
+      ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
+    });
+    return parseJson(response.text);
+  }
+
+  const readIntegration = (value: unknown): Integration => readAs(integrationSchema, value, 'integration');
+
+  async function getConfig(id: string): Promise<IntegrationConfig> {
+    const body = await call('GET', '/api/v2/integrations/{id}/config/current', { params: { id } });
+    return readAs(integrationConfigSchema, body, `config of integration ${id}`);
+  }
+
+  async function writeCredential(method: 'POST' | 'PUT', id: string | undefined, req: CredentialRequest): Promise<CredentialInfo> {
+    const body = await call(method, id === undefined ? '/api/v2/integrations/credentials' : '/api/v2/integrations/credentials/{id}', {
+      ...(id === undefined ? {} : { params: { id } }),
+      body: { name: req.name, type: { name: req.typeName }, credentialFields: req.fields },
+      secrets: Object.values(req.fields),
+    });
+    return readAs(credentialInfoSchema, body, 'credential');
+  }
+
+  return {
+    async getOrganization() {
+      return readAs(organizationSchema, await call('GET', ORGANIZATION_PATH), 'organization');
+    },
+
+    async listIntegrationTypes() {
+      return readAllPages(
+        (pageNumber) => call('GET', '/api/v2/integrations/types', { query: { pageSize: PAGE_SIZE, pageNumber } }),
+        (value) => readAs(integrationTypeSchema, value, 'integration type'),
+        'integration types',
+      );
+    },
+
+    async listCredentialTypes() {
+      const body = await call('GET', '/api/v2/integrations/credentials/types');
+      // A bare array since SDK 250.0.0, an {entities} envelope before (platform-api.md §2).
+      const list = Array.isArray(body) ? body : readAs(cursorPageSchema, body, 'credential types').entities;
+      return list.map((value) => readAs(credentialTypeSchema, value, 'credential type'));
+    },
+
+    async listIntegrations(filter = {}) {
+      const all = await readAllPages(
+        (pageNumber) =>
+          call('GET', '/api/v2/integrations', {
+            query: { pageSize: PAGE_SIZE, pageNumber, integrationType: filter.integrationType },
+          }),
+        readIntegration,
+        'integrations',
+      );
+      // The filter is recent (platform-api.md §2); an org that ignores it must not widen the answer.
+      return filter.integrationType === undefined ? all : all.filter((i) => i.integrationType.id === filter.integrationType);
+    },
+
+    async getIntegration(id) {
+      return readIntegration(await call('GET', '/api/v2/integrations/{id}', { params: { id } }));
+    },
+
+    async createIntegration(req) {
+      const body = await call('POST', '/api/v2/integrations', {
+        body: { ...(req.name === undefined ? {} : { name: req.name }), integrationType: { id: req.integrationTypeId } },
+      });
+      return readIntegration(body);
+    },
+
+    async setIntendedState(id, state) {
+      const body = await call('PATCH', '/api/v2/integrations/{id}', { params: { id }, body: { intendedState: state } });
+      return readIntegration(body);
+    },
+
+    async deleteIntegration(id) {
+      await call('DELETE', '/api/v2/integrations/{id}', { params: { id } });
+    },
+
+    getConfig,
+
+    async updateConfig(id, change) {
+      for (let attempt = 1; ; attempt += 1) {
+        const current = await getConfig(id);
+        const desired = change(current);
+        if (sameConfig(current, desired)) return current;
+        try {
+          const body = await call('PUT', '/api/v2/integrations/{id}/config/current', {
+            params: { id },
+            body: {
+              name: desired.name,
+              version: current.version,
+              properties: desired.properties,
+              advanced: desired.advanced,
+              notes: desired.notes,
+              credentials: desired.credentials,
+            },
+          });
+          return body === undefined ? await getConfig(id) : readAs(integrationConfigSchema, body, `config of integration ${id}`);
+        } catch (e) {
+          if (!isPlatformError(e) || e.code !== 'Conflict') throw e;
+          if (attempt >= maxConfigAttempts) {
+            throw new PlatformError('Conflict', `Config of integration ${id} kept changing: gave up after ${attempt} attempts (${e.message})`, {
+              ...(e.status === undefined ? {} : { status: e.status }),
+              ...(e.contextId === undefined ? {} : { contextId: e.contextId }),
+              ...(e.platformCode === undefined ? {} : { platformCode: e.platformCode }),
+            });
+          }
+          // Someone else is writing: let them finish before reading again.
+          await clock.sleep(backoffDelayMs(attempt, { ...retry, baseDelayMs: Math.min(retry.baseDelayMs, 200) }));
+        }
+      }
+    },
+
+    async createCredential(req) {
+      return writeCredential('POST', undefined, req);
+    },
+
+    async updateCredential(id, req) {
+      return writeCredential('PUT', id, req);
+    },
+
+    async getCredential(id) {
+      const body = await call('GET', '/api/v2/integrations/credentials/{id}', { params: { id } });
+      const { credentialFields, ...info } = readAs(credentialWithFieldsSchema, body, `credential ${id}`);
+      return { ...info, credentialFieldNames: Object.keys(credentialFields ?? {}) };
+    },
+
+    async listCredentials() {
+      const byId = new Map<string, CredentialInfo>();
+      let after: string | undefined;
+      for (let page = 1; page <= MAX_CURSOR_PAGES; page += 1) {
+        const body = await call('GET', '/api/v2/integrations/credentials/listing', {
+          query: { pageSize: CREDENTIALS_PAGE_SIZE, after },
+        });
+        const listing = readAs(cursorPageSchema, body, 'credentials');
+        for (const value of listing.entities) {
+          const info = readAs(credentialInfoSchema, value, 'credential');
+          if (!byId.has(info.id)) byId.set(info.id, info);
+          after = info.id;
+        }
+        // TF passes the last id as `after` (platform-api.md §2); no nextUri means the last page.
+        if (listing.entities.length === 0 || listing.nextUri === undefined) return [...byId.values()];
+      }
+      throw new PlatformError('BadResponse', `credentials: more than ${MAX_CURSOR_PAGES} pages`);
+    },
+
+    async deleteCredential(id) {
+      await call('DELETE', '/api/v2/integrations/credentials/{id}', { params: { id } });
+    },
+
+    stats: () => stats.snapshot(),
+  };
+}
+
+function fillRoute(route: string, params: Readonly<Record<string, string>>): string {
+  return route.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === '') throw new TypeError(`Missing path parameter ${name} for ${route}`);
+    return encodeURIComponent(value);
+  });
+}
+
+function sameConfig(current: IntegrationConfig, desired: IntegrationConfigUpdate): boolean {
+  const pick = (c: IntegrationConfigUpdate): unknown => ({
+    name: c.name,
+    notes: c.notes,
+    properties: c.properties,
+    advanced: c.advanced,
+    credentials: Object.fromEntries(Object.entries(c.credentials).map(([slot, ref]) => [slot, ref.id])),
+  });
+  return canonicalJson(pick(current)) === canonicalJson(pick(desired));
+}
+
+/** JSON with object keys sorted, so that two equal configs compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

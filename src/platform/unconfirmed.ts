@@ -1,0 +1,43 @@
+// Every fact about Genesys Cloud that /work/shared/platform-api.md tags UNCONFIRMED and that the
+// operator relies on lives here, and only here, so that correcting one after a test against a real
+// org is a one-line change. Each entry cites the section of platform-api.md it comes from.
+
+/**
+ * How the platform rejects a create beyond the per-type install limit. platform-api.md §9 "Error when
+ * the limit is hit": UNCONFIRMED, "expect a 4xx ErrorBody (probably 400 or 409)". The project emulator,
+ * by agreement, answers 400 with code "max.instances.reached" and a message like
+ * "Maximum number of instances (10) reached for integration type X".
+ */
+export const INSTALL_LIMIT_ERROR_CODE_FRAGMENT = 'max.instances';
+export const INSTALL_LIMIT_MESSAGE_PATTERN = /maximum number of instances/i;
+
+/** True when an error answer looks like the install limit (see above); any 4xx status qualifies. */
+export function isInstallLimitError(status: number, platformCode: string | undefined, message: string | undefined): boolean {
+  if (status < 400 || status >= 500) return false;
+  if (platformCode !== undefined && platformCode.includes(INSTALL_LIMIT_ERROR_CODE_FRAGMENT)) return true;
+  return message !== undefined && INSTALL_LIMIT_MESSAGE_PATTERN.test(message);
+}
+
+/**
+ * Page size bounds of the page-based listings. platform-api.md §2 "List integrations": the developer
+ * center says 1–999; "The bound is UNCONFIRMED". The client asks for 100 (what TF uses, CONFIRMED).
+ */
+export const LIST_PAGE_SIZE_MIN = 1;
+export const LIST_PAGE_SIZE_MAX = 999;
+
+/**
+ * The Google and Adobe data-action integration type ids are unknown (platform-api.md §1: UNCONFIRMED,
+ * "Discover it at runtime with GET /api/v2/integrations/types"). They are found by a fragment of the type's
+ * name in the types catalogue. The catalogue holds every kind of integration (Google also names speech
+ * and Dialogflow types), so a candidate must also look like a data action: DATA_ACTION_TYPE_HINT is
+ * matched against the type's id, name, category and description.
+ */
+export const GOOGLE_INTEGRATION_TYPE_NAME_FRAGMENT = 'Google';
+export const ADOBE_INTEGRATION_TYPE_NAME_FRAGMENT = 'Adobe';
+export const DATA_ACTION_TYPE_HINT = /data[\s-]?actions?|datadip/i;
+
+/**
+ * The organization is read with `GET /api/v2/organizations/me`. platform-api.md does not document it
+ * (it is the SDK's OrganizationApi.getOrganizationsMe); treat its shape beyond `{id, name}` as UNCONFIRMED.
+ */
+export const ORGANIZATION_PATH = '/api/v2/organizations/me';

@@ -1,0 +1,37 @@
+// What the reconcilers need from the rest of the operator, as narrow interfaces: the caches the
+// informers keep, a direct read of Secret data, Events, logs, the clock. main.ts wires the real parts;
+// tests can wire their own.
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { SecretData } from '../integrations/index.ts';
+import type { OrgSessions } from './org-sessions.ts';
+
+export interface ObjectCache {
+  get(namespace: string, name: string): KubernetesObject | undefined;
+  list(namespace?: string): readonly KubernetesObject[];
+}
+
+export interface EventSink {
+  record(object: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export interface Scrubber {
+  add(value: string): void;
+  scrub(text: string): string;
+}
+
+export interface ReconcilerDeps {
+  readonly kc: KubeConfig;
+  readonly integrations: ObjectCache;
+  readonly organizations: ObjectCache;
+  readSecret(namespace: string, name: string): Promise<SecretData | undefined>;
+  readonly sessions: OrgSessions;
+  readonly events: EventSink;
+  readonly logger: Logger;
+  readonly scrubber: Scrubber;
+  now(): number;
+  /** How often a settled resource is looked at again (drift). */
+  readonly resyncMs: number;
+  /** Called with each integration's state after its status is written, for metrics. */
+  observeState?(namespace: string, name: string, state: string | undefined, ready: string): void;
+}

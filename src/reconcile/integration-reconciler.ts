@@ -1,0 +1,100 @@
+// The generic reconciler for DataActionIntegrations: observe -> decide -> act -> status. It never
+// branches on a type: everything type-specific comes from the integration registry through observe.
+import { DATA_ACTION_INTEGRATION_NAMES, GROUP, TERMINAL_REASONS, VERSION, type DataActionIntegrationStatus } from '../api/index.ts';
+import { isConflict, isNotFound } from '../kube/errors.ts';
+import { writeStatus } from '../kube/status-writer.ts';
+import { act } from './act.ts';
+import { decide } from './decide.ts';
+import type { ReconcilerDeps } from './deps.ts';
+import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
+import type { Decision } from './model.ts';
+import { observeIntegration } from './observe.ts';
+import { composeStatus } from './status.ts';
+
+export interface ReconcileResult {
+  readonly requeueAfterMs?: number;
+}
+
+/** A retryable failure: the work queue backs the key off. Carries no secret (messages are scrubbed). */
+export class ReconcileError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export async function reconcileIntegration(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
+  const object = deps.integrations.get(namespace, name);
+  if (object === undefined) return {};
+  const ref = { group: GROUP, version: VERSION, plural: DATA_ACTION_INTEGRATION_NAMES.plural, namespace, name };
+  const log = deps.logger.child({ kind: DATA_ACTION_INTEGRATION_NAMES.kind, namespace, name });
+  const current = ((object as { status?: DataActionIntegrationStatus }).status ?? {});
+  const generation = object.metadata?.generation ?? 0;
+
+  let decision: Decision | undefined;
+  let learned: Partial<DataActionIntegrationStatus> = {};
+  let failure: ErrorVerdict | undefined;
+  let error: unknown;
+  try {
+    const observed = await observeIntegration(deps, object);
+    if (!observed.ok) {
+      failure = { reason: TERMINAL_REASONS.invalidSpec, message: observed.message, terminal: true, retryAfterMs: undefined };
+    } else {
+      decision = decide(observed.observation);
+      const outcome = await act(deps, observed.context, decision.actions);
+      const latest = outcome.object;
+      learned = outcome.status;
+      for (const event of [...decision.events, ...outcome.events]) {
+        deps.events.record(latest, event.type, event.reason, deps.scrubber.scrub(event.message));
+      }
+      if (outcome.released) {
+        log.info('Released the resource after deleting from the platform');
+        return {};
+      }
+      error = outcome.error;
+    }
+  } catch (thrown) {
+    error = thrown;
+  }
+  if (error !== undefined) {
+    if (isConflict(error)) {
+      // The resource changed under us; the watch brings the new version and it is looked at again.
+      log.debug('Saw a newer version of the resource; retrying');
+      return { requeueAfterMs: 100 };
+    }
+    if (isNotFound(error)) return {};
+    failure = verdictFor(error);
+    failure = { ...failure, message: deps.scrubber.scrub(failure.message) };
+  }
+
+  const status = composeStatus(current, decision, learned, failure, generation, new Date(deps.now()), (t) => deps.scrubber.scrub(t));
+  try {
+    const wrote = await writeStatus(deps.kc, ref, current, status);
+    if (wrote) log.debug('Updated status');
+  } catch (statusError) {
+    if (isNotFound(statusError)) return {};
+    if (isConflict(statusError)) return { requeueAfterMs: 100 };
+    throw statusError;
+  }
+  const ready = status.conditions?.find((c) => c.type === 'Ready');
+  deps.observeState?.(namespace, name, status.state, ready?.status ?? 'Unknown');
+
+  if (failure !== undefined) {
+    if (failure.terminal) {
+      log.warn({ reason: failure.reason }, `Could not sync: ${failure.message}`);
+      return { requeueAfterMs: jitter(deps.resyncMs) };
+    }
+    if (failure.retryAfterMs !== undefined) return { requeueAfterMs: failure.retryAfterMs };
+    throw new ReconcileError(failure.reason, failure.message);
+  }
+  if (decision !== undefined && decision.actions.length > 0) {
+    log.info({ actions: decision.actions.map((a) => a.type) }, 'Reconciled integration');
+  }
+  return { requeueAfterMs: decision?.requeueAfterMs ?? jitter(deps.resyncMs) };
+}
+
+/** Resyncs spread over ±10% so many resources never hit the platform in one burst. */
+export function jitter(ms: number): number {
+  return Math.round(ms * (0.9 + Math.random() * 0.2));
+}

@@ -1,0 +1,131 @@
+// Reconciles a GenesysCloudOrganization: obtains a token and reads the org (Ready), reports usage per
+// type against the platform's limits, and holds a finalizer while integrations still reference it.
+import {
+  CONDITION_TYPES,
+  FINALIZER,
+  GROUP,
+  ORGANIZATION_NAMES,
+  ORGANIZATION_READY_REASONS,
+  VERSION,
+  type OrganizationStatus,
+} from '../api/index.ts';
+import { INTEGRATION_KINDS } from '../integrations/index.ts';
+import { isConflict, isNotFound } from '../kube/errors.ts';
+import { patchMetadata } from '../kube/metadata.ts';
+import { setCondition, writeStatus, type Condition as KubeCondition } from '../kube/status-writer.ts';
+import type { ReconcilerDeps } from './deps.ts';
+import { verdictFor } from './error-reasons.ts';
+import { jitter, ReconcileError, type ReconcileResult } from './integration-reconciler.ts';
+import { openSession, parseOrganization } from './org-access.ts';
+
+/** How often to look again while integrations still hold a deleted organization. */
+const IN_USE_POLL_MS = 5_000;
+
+export async function reconcileOrganization(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
+  const key = `${namespace}/${name}`;
+  const object = deps.organizations.get(namespace, name);
+  if (object === undefined) {
+    deps.sessions.forget(key);
+    return {};
+  }
+  const ref = { group: GROUP, version: VERSION, plural: ORGANIZATION_NAMES.plural, namespace, name };
+  const log = deps.logger.child({ kind: ORGANIZATION_NAMES.kind, namespace, name });
+  const org = parseOrganization(object);
+  const current = ((object as { status?: OrganizationStatus }).status ?? {});
+  const generation = object.metadata?.generation ?? 0;
+  const users = deps.integrations
+    .list(namespace)
+    .filter((i) => (i as { spec?: { organizationRef?: { name?: string } } }).spec?.organizationRef?.name === name)
+    .map((i) => i.metadata?.name ?? '')
+    .sort();
+  const finalizers = object.metadata?.finalizers ?? [];
+
+  try {
+    if (object.metadata?.deletionTimestamp !== undefined) {
+      if (!finalizers.includes(FINALIZER)) return {};
+      if (users.length > 0) {
+        await write(deps, ref, current, { ...current, inUseBy: users });
+        deps.events.record(object, 'Warning', 'InUse', `Still used by ${users.length} DataActionIntegration(s): ${users.slice(0, 10).join(', ')}`);
+        return { requeueAfterMs: IN_USE_POLL_MS };
+      }
+      await patchMetadata(deps.kc, ref, { finalizers: finalizers.filter((f) => f !== FINALIZER) }, object.metadata.resourceVersion ?? '');
+      deps.sessions.forget(key);
+      log.info('Released the organization: no integration uses it');
+      return {};
+    }
+    if (!finalizers.includes(FINALIZER)) {
+      await patchMetadata(deps.kc, ref, { finalizers: [...finalizers, FINALIZER] }, object.metadata?.resourceVersion ?? '');
+    }
+  } catch (error) {
+    if (isConflict(error)) return { requeueAfterMs: 100 };
+    if (isNotFound(error)) return {};
+    throw error;
+  }
+
+  const now = new Date(deps.now());
+  const ready = (status: 'True' | 'False', reason: string, message: string): KubeCondition[] =>
+    setCondition(current.conditions as KubeCondition[] | undefined, { type: CONDITION_TYPES.ready, status, reason, message: deps.scrubber.scrub(message), observedGeneration: generation }, now);
+
+  if (org === undefined) {
+    await write(deps, ref, current, { ...current, observedGeneration: generation, inUseBy: users, conditions: ready('False', 'InvalidSpec', 'The resource does not match its schema') });
+    return {};
+  }
+  const opened = await openSession(deps, org);
+  if (!opened.ok) {
+    await write(deps, ref, current, { ...current, observedGeneration: generation, inUseBy: users, conditions: ready('False', opened.reason, opened.message) });
+    deps.events.record(object, 'Warning', opened.reason, deps.scrubber.scrub(opened.message));
+    return { requeueAfterMs: jitter(deps.resyncMs) };
+  }
+  const session = opened.session;
+  try {
+    const me = await session.client.getOrganization();
+    await session.loadCatalogue();
+    const all = await session.client.listIntegrations();
+    const overrides = (org.spec.integrationTypeIds ?? {}) as Record<string, string | undefined>;
+    const usage = [];
+    for (const kind of INTEGRATION_KINDS) {
+      const resolved = await session.resolve(kind, overrides[kind.type]);
+      if (resolved === undefined) continue;
+      usage.push({
+        type: kind.type,
+        integrationTypeId: resolved.typeId,
+        used: all.filter((i) => i.integrationType.id === resolved.typeId).length,
+        maxInstances: resolved.maxInstances,
+      });
+    }
+    const wasReady = current.conditions?.some((c) => c.type === CONDITION_TYPES.ready && c.status === 'True') ?? false;
+    await write(deps, ref, current, {
+      observedGeneration: generation,
+      organizationId: me.id,
+      organizationName: me.name,
+      usage,
+      inUseBy: users,
+      conditions: ready('True', ORGANIZATION_READY_REASONS.connected, `Connected to organization "${me.name}" (${me.id})`),
+    });
+    if (!wasReady) {
+      deps.events.record(object, 'Normal', ORGANIZATION_READY_REASONS.connected, `Connected to organization "${me.name}"`);
+      log.info({ organizationId: me.id }, 'Connected to organization');
+    }
+    return { requeueAfterMs: jitter(deps.resyncMs) };
+  } catch (error) {
+    if (isConflict(error)) return { requeueAfterMs: 100 };
+    if (isNotFound(error)) return {};
+    const verdict = verdictFor(error);
+    await write(deps, ref, current, { ...current, observedGeneration: generation, inUseBy: users, conditions: ready('False', verdict.reason, verdict.message) });
+    if (verdict.terminal) {
+      log.warn({ reason: verdict.reason }, `Could not connect: ${deps.scrubber.scrub(verdict.message)}`);
+      return { requeueAfterMs: jitter(deps.resyncMs) };
+    }
+    if (verdict.retryAfterMs !== undefined) return { requeueAfterMs: verdict.retryAfterMs };
+    throw new ReconcileError(verdict.reason, deps.scrubber.scrub(verdict.message));
+  }
+}
+
+async function write(
+  deps: ReconcilerDeps,
+  ref: { group: string; version: string; plural: string; namespace: string; name: string },
+  current: OrganizationStatus,
+  desired: OrganizationStatus,
+): Promise<void> {
+  await writeStatus(deps.kc, ref, current, desired);
+}

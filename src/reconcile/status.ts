@@ -1,0 +1,39 @@
+// Composes the status to write from what was there, what decide said and what act did. Pure.
+import { CONDITION_TYPES, type DataActionIntegrationStatus } from '../api/index.ts';
+import { setCondition, type Condition as KubeCondition } from '../kube/status-writer.ts';
+import type { ConditionVerdict, Decision } from './model.ts';
+import type { ErrorVerdict } from './error-reasons.ts';
+
+export function composeStatus(
+  current: DataActionIntegrationStatus,
+  decision: Pick<Decision, 'status' | 'ready' | 'synced'> | undefined,
+  learned: Partial<DataActionIntegrationStatus>,
+  failure: ErrorVerdict | undefined,
+  generation: number,
+  now: Date,
+  scrub: (text: string) => string,
+): DataActionIntegrationStatus {
+  const merged: Record<string, unknown> = { ...current };
+  // A key set to undefined (by decide or act) means: remove it from the status.
+  for (const patch of [decision?.status ?? {}, learned]) {
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) delete merged[key];
+      else merged[key] = value;
+    }
+  }
+  const synced: ConditionVerdict = failure === undefined
+    ? (decision?.synced ?? { status: 'Unknown', reason: 'ReconcileSuccess', message: '' })
+    : { status: 'False', reason: failure.reason, message: failure.message };
+  const previousReady = current.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
+  let ready: ConditionVerdict;
+  if (failure === undefined) ready = decision?.ready ?? { status: 'Unknown', reason: 'Creating', message: '' };
+  else if (failure.terminal || previousReady === undefined) ready = { status: 'False', reason: failure.reason, message: failure.message };
+  // A passing failure leaves the last known readiness standing rather than flapping it.
+  else ready = { status: previousReady.status, reason: previousReady.reason as ConditionVerdict['reason'], message: previousReady.message };
+
+  let conditions = (current.conditions ?? []) as KubeCondition[];
+  for (const [type, verdict] of [[CONDITION_TYPES.ready, ready], [CONDITION_TYPES.synced, synced]] as const) {
+    conditions = setCondition(conditions, { type, status: verdict.status, reason: verdict.reason, message: scrub(verdict.message), observedGeneration: generation }, now);
+  }
+  return { ...(merged as DataActionIntegrationStatus), observedGeneration: generation, conditions: conditions };
+}
