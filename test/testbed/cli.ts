@@ -1,7 +1,9 @@
-// `npm run testbed -- up|down|status`: a control plane for people, outliving the command that started it.
+// `npm run testbed -- up|down|status|build`: a control plane for people, outliving the command that started it;
+// `build` only makes sure the binaries exist (npm test runs it first, so a cold build is never inside a test hook).
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureBinaries } from './binaries.ts';
 import { startControlPlane, type ControlPlaneProcess } from './control-plane.ts';
 import { runKubectl } from './kubectl.ts';
 import { isRunning } from './process-liveness.ts';
@@ -111,10 +113,21 @@ function commandLine(pid: number): string {
   }
 }
 
-const commands: Record<string, () => Promise<number>> = { up, down, status };
+async function build(): Promise<number> {
+  if (process.env['TESTBED_KUBECONFIG'] !== undefined) {
+    process.stdout.write('testbed: TESTBED_KUBECONFIG is set; no binaries needed\n');
+    return 0;
+  }
+  const started = Date.now();
+  const binaries = await ensureBinaries();
+  process.stdout.write(`testbed: kube-apiserver, etcd and kubectl ${binaries.version} ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return 0;
+}
+
+const commands: Record<string, () => Promise<number>> = { up, down, status, build };
 const command = commands[process.argv[2] ?? ''];
 if (command === undefined) {
-  process.stderr.write('Usage: npm run testbed -- up|down|status\n');
+  process.stderr.write('Usage: npm run testbed -- up|down|status|build\n');
   process.exitCode = 2;
 } else {
   command().then(
