@@ -185,7 +185,9 @@ function decideExisting(
     integrationTypeId: integration.typeId,
   };
   if (desired.credential !== undefined) {
-    const owned = status.credentialId ?? linked;
+    // A credential deleted by hand is written anew (and linked) even though the Secret did not change.
+    if (integration.ownedCredentialGone) drift.push('credential');
+    const owned = integration.ownedCredentialGone ? undefined : status.credentialId ?? linked;
     const stale = owned === undefined || status.credentialsRevision !== desired.credential.revision || status.credentialId !== owned;
     if (stale) {
       actions.push({

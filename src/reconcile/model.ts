@@ -52,6 +52,11 @@ export interface ObservedIntegration {
   readonly intendedState: string | undefined;
   readonly reportedState: string | undefined;
   readonly reportedMessage: string | undefined;
+  /**
+   * The credential the status records as this resource's (status.credentialId) answered 404: deleted by
+   * hand. A link to it may still dangle in the config, so the link alone cannot tell.
+   */
+  readonly ownedCredentialGone: boolean;
   readonly config: {
     readonly name: string;
     readonly notes: string;

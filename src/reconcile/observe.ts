@@ -168,8 +168,12 @@ async function observePlatform(
   if (resource.annotatedId !== undefined) {
     const id = resource.annotatedId;
     try {
-      const [integration, config] = await Promise.all([client.getIntegration(id), client.getConfig(id)]);
-      return { kind: 'found', integration: toObserved(integration, config) };
+      const [integration, config, credentialGone] = await Promise.all([
+        client.getIntegration(id),
+        client.getConfig(id),
+        isCredentialGone(session, resource),
+      ]);
+      return { kind: 'found', integration: toObserved(integration, config, credentialGone) };
     } catch (error) {
       if (isPlatformError(error) && error.code === 'NotFound') return { kind: 'missing', id };
       throw error;
@@ -180,13 +184,30 @@ async function observePlatform(
   return { kind: 'searched', markerMatch: match?.id, used: all.length };
 }
 
-function toObserved(integration: Integration, config: IntegrationConfig): ObservedIntegration {
+/**
+ * Whether the credential this resource wrote was deleted on the platform. Asked only of a live resource
+ * that has one: a deletion treats 404 as done anyway.
+ */
+async function isCredentialGone(session: OrgSession, resource: ObservedResource): Promise<boolean> {
+  const id = resource.status.credentialId;
+  if (id === undefined || resource.deleting) return false;
+  try {
+    await session.client.getCredential(id);
+    return false;
+  } catch (error) {
+    if (isPlatformError(error) && error.code === 'NotFound') return true;
+    throw error;
+  }
+}
+
+function toObserved(integration: Integration, config: IntegrationConfig, ownedCredentialGone: boolean): ObservedIntegration {
   return {
     id: integration.id,
     typeId: integration.integrationType.id,
     intendedState: integration.intendedState,
     reportedState: integration.reportedState?.code,
     reportedMessage: integration.reportedState?.detail?.message ?? integration.reportedState?.effective,
+    ownedCredentialGone,
     config: {
       name: config.name,
       notes: config.notes,

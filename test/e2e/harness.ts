@@ -181,3 +181,139 @@ export async function stopAllOperators(): Promise<void> {
 export function leaks(texts: readonly string[], values: readonly string[]): string[] {
   return texts.filter((t) => values.some((v) => t.includes(v)));
 }
+
+// --- Scenario helpers (test/e2e/scenarios-*.test.ts) ---
+
+/** A DataActionIntegration manifest; `annotations` for adoption. */
+export function integrationManifest(name: string, spec: Json, annotations?: Record<string, string>): Json {
+  return {
+    apiVersion: 'dataactions.dev/v1alpha1',
+    kind: 'DataActionIntegration',
+    metadata: { name, ...(annotations === undefined ? {} : { annotations }) },
+    spec: { organizationRef: { name: 'example-org' }, ...spec },
+  };
+}
+
+export function secretManifest(name: string, stringData: Record<string, string>): Json {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'Opaque', stringData };
+}
+
+/** The organization manifests of `platform.organization()`, with a larger request budget. */
+export function withRequestsPerMinute(objects: readonly Json[], requestsPerMinute: number): Json[] {
+  return objects.map((o) => (o.kind === 'GenesysCloudOrganization' ? { ...o, spec: { ...o.spec, requestsPerMinute } } : o));
+}
+
+/** The Events (core/v1 view) of a namespace, or only those about the object `name`. */
+export async function listEvents(namespace: string, name?: string): Promise<Json[]> {
+  const events = await listObjects(namespace, 'events');
+  return name === undefined ? events : events.filter((e) => e.involvedObject?.name === name);
+}
+
+/** Waits for an Event with `reason` about `name`, and returns it. */
+export async function waitForEvent(namespace: string, name: string, reason: string, timeoutMs = 30_000): Promise<Json> {
+  return waitFor(`Event ${reason} about ${namespace}/${name}`, async () => (await listEvents(namespace, name)).find((e) => e.reason === reason), timeoutMs);
+}
+
+/** How many calls the emulator answered on these route keys (e.g. `PUT /api/v2/integrations/{id}/config/current`). */
+export function countCalls(emulator: Emulator, routes: readonly string[]): number {
+  const byRoute = emulator.control.calls().byRoute;
+  return routes.reduce((sum, route) => sum + (byRoute[route]?.count ?? 0), 0);
+}
+
+/** How many calls the emulator answered that could change something on the platform (logins aside). */
+export function countPlatformWrites(emulator: Emulator): number {
+  return Object.entries(emulator.control.calls().byRoute)
+    .filter(([route]) => /^(POST|PUT|PATCH|DELETE) \/api\//.test(route))
+    .reduce((sum, [, counts]) => sum + counts.count, 0);
+}
+
+/** The stored integration the resource points at, per its status. */
+export function storedIntegrationOf(emulator: Emulator, resource: Json | undefined): ReturnType<Emulator['control']['state']>['integrations'][number] | undefined {
+  const id = resource?.status?.integrationId as string | undefined;
+  return id === undefined ? undefined : emulator.control.state().integrations.find((i) => i.id === id && i.deletedAt === undefined);
+}
+
+/** Everything a user can read about a namespace's resources: for the no-secret-value check. */
+export async function userVisibleTexts(namespace: string): Promise<string[]> {
+  const events = await kubectl(['get', 'events', '-n', namespace, '-o', 'json']);
+  const statuses = (await listObjects(namespace, 'dataactionintegrations')).map((o) => JSON.stringify(o.status ?? {}));
+  const table = await kubectl(['get', 'dataactions', '-n', namespace, '-o', 'wide']);
+  return [events, table, ...statuses];
+}
+
+// ---- Robustness helpers: one small resource, the operator's JSON log, its probes, the Lease ----
+
+/** A Web services integration with basic-auth credentials in its own Secret: the smallest resource with a secret. */
+export function webServicesIntegration(name: string, options: { organization?: string; displayName?: string; password?: string } = {}): Json[] {
+  return [
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-credentials` }, stringData: { userName: `${name}-user`, password: options.password ?? `${name}-password-value` } },
+    {
+      apiVersion: 'dataactions.dev/v1alpha1',
+      kind: 'DataActionIntegration',
+      metadata: { name },
+      spec: {
+        organizationRef: { name: options.organization ?? 'example-org' },
+        type: 'WebServices',
+        displayName: options.displayName ?? name,
+        webServices: { credentialType: 'BasicAuth' },
+        credentials: { secretRef: { name: `${name}-credentials` } },
+      },
+    },
+  ];
+}
+
+/** How many calls the emulator counted on one route key (answered or dropped), e.g. `POST /api/v2/integrations`. */
+export function platformCalls(platform: Platform, route: string): number {
+  return platform.emulator.control.calls().byRoute[route]?.count ?? 0;
+}
+
+/** The operator's log lines that are JSON records (pino writes one per line). */
+export function logRecords(operator: OperatorProcess): Json[] {
+  return operator.lines.flatMap((line) => {
+    try {
+      const record: unknown = JSON.parse(line);
+      return typeof record === 'object' && record !== null ? [record as Json] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Waits until the operator has logged a record that `test` accepts, and returns it. */
+export async function waitForLog(operator: OperatorProcess, what: string, test: (record: Json) => boolean, timeoutMs = 30_000): Promise<Json> {
+  return waitFor(what, () => Promise.resolve(logRecords(operator).find(test)), timeoutMs, 100);
+}
+
+/** The probe port the operator bound, from its `Started dataaction-operator` line. */
+export async function probePortOf(operator: OperatorProcess): Promise<number> {
+  const started = await waitForLog(operator, 'the operator to start', (r) => r.msg === 'Started dataaction-operator' && typeof r.probePort === 'number');
+  return started.probePort as number;
+}
+
+/** The HTTP status of GET `path` on the operator's probe port, or 0 when nothing answers. */
+export async function probeStatus(port: number, path: '/readyz' | '/healthz'): Promise<number> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** The holder a Lease names; '' when released, undefined when there is no Lease. */
+export async function leaseHolder(namespace: string, name: string): Promise<string | undefined> {
+  const lease = await getObject(namespace, 'leases.coordination.k8s.io', name);
+  return lease === undefined ? undefined : ((lease.spec?.holderIdentity as string | undefined) ?? '');
+}
+
+/** The sum of every sample of one metric on the operator's /metrics endpoint (0 when it has none). */
+export async function metricTotal(operator: OperatorProcess, name: string): Promise<number> {
+  const started = await waitForLog(operator, 'the operator to start', (r) => r.msg === 'Started dataaction-operator' && typeof r.metricsPort === 'number');
+  const response = await fetch(`http://127.0.0.1:${started.metricsPort as number}/metrics`, { signal: AbortSignal.timeout(5_000) });
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}

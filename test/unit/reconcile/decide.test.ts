@@ -43,6 +43,7 @@ function integration(over: Partial<ObservedIntegration> = {}, config: Partial<Ob
     intendedState: 'ENABLED',
     reportedState: 'ACTIVE',
     reportedMessage: undefined,
+    ownedCredentialGone: false,
     config: {
       name: 'CRM',
       notes: 'managed line',
@@ -180,6 +181,14 @@ const scenarios: Scenario[] = [
     name: 'relinks its credential when the link was changed by hand',
     obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({}, { credentialLinks: { basicAuth: 'someone-elses' } }) } }),
     actions: ['configure'],
+    ready: 'Available',
+    synced: 'ReconcileSuccess',
+    events: ['Normal DriftReverted'],
+  },
+  {
+    name: 'writes a new credential and links it when its credential was deleted by hand',
+    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ ownedCredentialGone: true }) } }),
+    actions: ['writeCredential', 'configure'],
     ready: 'Available',
     synced: 'ReconcileSuccess',
     events: ['Normal DriftReverted'],
@@ -329,6 +338,13 @@ describe('decide', () => {
       const visible = JSON.stringify([decision.events, decision.ready, decision.synced, decision.status]);
       expect(visible).not.toContain(secret);
     }
+  });
+
+  it('creates the replacement of a credential deleted by hand rather than updating the gone one, and links it', () => {
+    const decision = decide(observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ ownedCredentialGone: true }) } }));
+    expect(decision.actions[0]).toMatchObject({ type: 'writeCredential', credentialId: undefined });
+    expect(decision.actions[1]).toMatchObject({ type: 'configure', link: { slot: 'basicAuth', credentialId: undefined }, name: undefined, notes: undefined });
+    expect(decision.events[0]?.message).toBe('Reverted changes made on the platform to the credential');
   });
 
   it('reports Ready only when the platform state matches spec.active', () => {
