@@ -9,20 +9,8 @@ import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
 import type { Decision } from './model.ts';
 import { observeIntegration } from './observe.ts';
+import { jitter, ReconcileError, type ReconcileResult } from './requeue.ts';
 import { composeStatus } from './status.ts';
-
-export interface ReconcileResult {
-  readonly requeueAfterMs?: number;
-}
-
-/** A retryable failure: the work queue backs the key off. Carries no secret (messages are scrubbed). */
-export class ReconcileError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
 
 export async function reconcileIntegration(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
   const object = deps.integrations.get(namespace, name);
@@ -92,9 +80,4 @@ export async function reconcileIntegration(deps: ReconcilerDeps, namespace: stri
     log.info({ actions: decision.actions.map((a) => a.type) }, 'Reconciled integration');
   }
   return { requeueAfterMs: decision?.requeueAfterMs ?? jitter(deps.resyncMs) };
-}
-
-/** Resyncs spread over ±10% so many resources never hit the platform in one burst. */
-export function jitter(ms: number): number {
-  return Math.round(ms * (0.9 + Math.random() * 0.2));
 }

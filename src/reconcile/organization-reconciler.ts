@@ -15,7 +15,7 @@ import { patchMetadata } from '../kube/metadata.ts';
 import { setCondition, writeStatus, type Condition as KubeCondition } from '../kube/status-writer.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor } from './error-reasons.ts';
-import { jitter, ReconcileError, type ReconcileResult } from './integration-reconciler.ts';
+import { jitter, ReconcileError, type ReconcileResult } from './requeue.ts';
 import { openSession, parseOrganization } from './org-access.ts';
 
 /** How often to look again while integrations still hold a deleted organization. */
