@@ -76,6 +76,7 @@ export const ORGANIZATION_READY_REASONS = {
   invalidCredentials: 'InvalidCredentials',
   unauthorized: 'Unauthorized',
   endpointNotAllowed: 'EndpointNotAllowed',
+  invalidSpec: 'InvalidSpec',
   rateLimited: 'RateLimited',
   platformError: 'PlatformError',
 } as const;

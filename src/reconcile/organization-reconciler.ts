@@ -67,7 +67,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
     setCondition(current.conditions as KubeCondition[] | undefined, { type: CONDITION_TYPES.ready, status, reason, message: deps.scrubber.scrub(message), observedGeneration: generation }, now);
 
   if (org === undefined) {
-    await write(deps, ref, current, { ...current, observedGeneration: generation, inUseBy: users, conditions: ready('False', 'InvalidSpec', 'The resource does not match its schema') });
+    await write(deps, ref, current, { ...current, observedGeneration: generation, inUseBy: users, conditions: ready('False', ORGANIZATION_READY_REASONS.invalidSpec, 'The resource does not match its schema') });
     return {};
   }
   const opened = await openSession(deps, org);

@@ -131,7 +131,8 @@ async function goBuild(args: string[], logPath: string): Promise<void> {
   const outcome = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
     const child = spawn('go', args, {
       cwd: kubeBinModuleDir,
-      env: { ...process.env, CGO_ENABLED: '0' },
+      // Go's official install location too, for machines where it is installed but not on PATH.
+      env: { ...process.env, CGO_ENABLED: '0', PATH: `${process.env['PATH'] ?? ''}:/usr/local/go/bin` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log, { end: false });
@@ -142,7 +143,7 @@ async function goBuild(args: string[], logPath: string): Promise<void> {
   log.end(`# finished in ${Math.round((Date.now() - started) / 1000)} s with code ${outcome.code ?? 'none'}\n`);
   await new Promise<void>((resolve) => log.once('close', () => resolve()));
   if (outcome.error !== undefined && (outcome.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new TestbedError('TESTBED_GO_MISSING', 'The Go toolchain (go) is not on PATH; it is needed once to build the testbed binaries');
+    throw new TestbedError('TESTBED_GO_MISSING', 'The Go toolchain (go) is neither on PATH nor in /usr/local/go/bin; it is needed once to build the testbed binaries');
   }
   if (outcome.code !== 0) {
     throw new TestbedError('TESTBED_BUILD_FAILED', `Building the testbed binaries failed; see ${logPath}`, { cause: outcome.error });
