@@ -46,15 +46,21 @@ async function main(): Promise<number> {
   operator.startInformers();
 
   const shutdown = new AbortController();
+  let election: Promise<void> = Promise.resolve();
   const exited = new Promise<number>((resolve) => {
     const stop = (code: number): void => {
       if (stopping) return;
       stopping = true;
       logger.info({ code }, 'Stopping: draining reconciles in flight');
-      shutdown.abort();
       void operator
         .stop()
         .catch((error: unknown) => logger.error({ err: error }, 'Failed to stop cleanly'))
+        .then(async () => {
+          // The Lease is released only once the last reconcile has ended, so a successor never writes
+          // alongside us; and the process waits for the release, or the successor waits out the lease.
+          shutdown.abort();
+          await election;
+        })
         .finally(() => {
           void health.close().finally(() => resolve(code));
         });
@@ -62,7 +68,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => stop(0));
     process.once('SIGINT', () => stop(0));
     if (config.leaderElect) {
-      runLeaderElection(
+      election = runLeaderElection(
         kc,
         {
           namespace: config.leaderElectionNamespace,
@@ -77,6 +83,8 @@ async function main(): Promise<number> {
         },
         {
           onStartedLeading: async () => {
+            // Won while draining after a signal: the Lease is released right after, start nothing.
+            if (stopping) return;
             leading = true;
             metrics.setLeader(config.leaderElectionId, true);
             logger.info({ identity: config.identity }, 'Became the leader; reconciling');

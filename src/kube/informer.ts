@@ -302,7 +302,7 @@ class Reflector<T extends KubernetesObject> {
     return { labelSelector: this.settings.labelSelector, fieldSelector: this.settings.fieldSelector };
   }
 
-  private normalise(object: T, list?: KubernetesListObject<T>): T {
+  private normalise(object: T, list?: Pick<KubernetesListObject<T>, 'kind' | 'apiVersion'>): T {
     // List items come without apiVersion and kind; take them from the list's.
     if (list !== undefined && object.kind === undefined && list.kind?.endsWith('List') === true) {
       object.kind = list.kind.slice(0, -'List'.length);
@@ -318,7 +318,9 @@ class Reflector<T extends KubernetesObject> {
     let continueToken: string | undefined;
     let listResourceVersion: string | undefined;
     do {
-      const page = await transport.request<KubernetesListObject<T> & { metadata?: { continue?: string } }>({
+      // An empty PartialObjectMetadataList comes with `"items": null` (a nil slice in Go), for example the
+      // Secrets of a namespace that has none: an empty page, not an error.
+      const page = await transport.request<Omit<KubernetesListObject<T>, 'items'> & { items?: T[] | null; metadata?: { continue?: string } }>({
         method: 'GET',
         path: this.path,
         query: { ...this.query(), limit: pageSize, continue: continueToken },
@@ -326,7 +328,7 @@ class Reflector<T extends KubernetesObject> {
         signal,
         timeoutMs: 60_000,
       });
-      for (const item of page.items) fresh.set(keyOf(item), this.normalise(item, page));
+      for (const item of page.items ?? []) fresh.set(keyOf(item), this.normalise(item, page));
       continueToken = page.metadata?.continue || undefined;
       listResourceVersion = page.metadata?.resourceVersion;
     } while (continueToken !== undefined);

@@ -1,0 +1,123 @@
+// Never a duplicate: the operator is killed (SIGKILL, no chance to clean up) between the create call and
+// recording the id it returned. The next operator must find the integration by the marker it carries and
+// adopt it, or wait while it may still appear, and never create a second one.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ANNOTATIONS } from '../../src/api/group.ts';
+import type { FaultSpec } from '../emulator/index.ts';
+import { createTestNamespace } from '../testbed/namespace.ts';
+import {
+  apply,
+  condition,
+  getObject,
+  leaks,
+  platformCalls,
+  startOperator,
+  startPlatform,
+  stopAllOperators,
+  waitFor,
+  waitForCondition,
+  webServicesIntegration,
+  type OperatorProcess,
+  type Platform,
+} from './harness.ts';
+
+const CREATE = 'POST /api/v2/integrations';
+const LIST = 'GET /api/v2/integrations';
+const PASSWORD = 'crash-test-password-6f1d2c';
+
+describe('a crash between the create call and recording its id', () => {
+  let platform: Platform | undefined;
+  const operators: OperatorProcess[] = [];
+
+  afterEach(async () => {
+    // Every process's log, including the killed one's, must be free of the Secret's value.
+    expect(leaks(operators.flatMap((o) => o.lines), [PASSWORD, 'emulator-secret'])).toEqual([]);
+    operators.length = 0;
+    await stopAllOperators();
+    await platform?.emulator.close();
+    platform = undefined;
+  });
+
+  /** Starts an operator on a fresh namespace, applies one integration, and returns once `crashPoint` says the create is under way. */
+  async function crashDuringCreate(options: { listLagMs?: number; fault: FaultSpec; crashPoint: (p: Platform) => boolean }): Promise<{ namespace: string; platform: Platform }> {
+    const started = await startPlatform(options.listLagMs === undefined ? {} : { listLagMs: options.listLagMs });
+    platform = started;
+    const namespace = await createTestNamespace('crash');
+    started.emulator.control.addFault(options.fault);
+    const first = startOperator({ namespaces: [namespace] });
+    operators.push(first);
+    await apply(namespace, [...started.organization(), ...webServicesIntegration('orders', { password: PASSWORD })]);
+    await waitFor('the create call to reach the platform', () => Promise.resolve(options.crashPoint(started)), 60_000, 10);
+    await first.stop('SIGKILL');
+    return { namespace, platform: started };
+  }
+
+  it('adopts the integration whose create answer never arrived, with exactly one create call', async () => {
+    const { namespace, platform: p } = await crashDuringCreate({
+      fault: { route: CREATE, kind: 'commitThenDrop', times: 1 },
+      crashPoint: (pl) => platformCalls(pl, CREATE) >= 1,
+    });
+    const crashed = await getObject(namespace, 'dai', 'orders');
+    // The crash hit the window the rule is about: a create was pending and no id was recorded.
+    expect(crashed?.metadata.annotations?.[ANNOTATIONS.createPending]).toBeDefined();
+    expect(crashed?.metadata.annotations?.[ANNOTATIONS.integrationId]).toBeUndefined();
+    expect(p.emulator.control.state().integrations).toHaveLength(1);
+
+    operators.push(startOperator({ namespaces: [namespace] }));
+    const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True');
+
+    expect(platformCalls(p, CREATE)).toBe(1);
+    const stored = p.emulator.control.state().integrations;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.id).toBe(ready.status.integrationId);
+    expect(stored[0]?.name).toBe('orders');
+    expect(ready.metadata.annotations[ANNOTATIONS.integrationId]).toBe(ready.status.integrationId);
+    expect(ready.metadata.annotations[ANNOTATIONS.createPending]).toBeUndefined();
+  });
+
+  it('creates once when killed while a slow create call is in flight', async () => {
+    const { namespace, platform: p } = await crashDuringCreate({
+      fault: { route: CREATE, kind: 'latency', latencyMs: 3_000 },
+      // The fault counts a hit when the call arrives; the call is counted only once it is answered.
+      crashPoint: (pl) => (pl.emulator.control.faults()[0]?.hits ?? 0) >= 1,
+    });
+    expect(platformCalls(p, CREATE)).toBe(0);
+    p.emulator.control.clearFaults();
+
+    operators.push(startOperator({ namespaces: [namespace] }));
+    const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True');
+
+    expect(platformCalls(p, CREATE)).toBe(1);
+    // Whether the killed operator's call committed or not, the platform holds one integration: this one.
+    expect(p.emulator.control.state().integrations.map((i) => i.id)).toEqual([ready.status.integrationId]);
+  });
+
+  it('waits with CreateIncomplete while the created integration is not yet listed, then adopts it', async () => {
+    const listLagMs = 12_000;
+    const { namespace, platform: p } = await crashDuringCreate({
+      listLagMs,
+      fault: { route: CREATE, kind: 'commitThenDrop', times: 1 },
+      crashPoint: (pl) => platformCalls(pl, CREATE) >= 1,
+    });
+    const committedAt = Date.now();
+    const listsBeforeRestart = platformCalls(p, LIST);
+
+    operators.push(startOperator({ namespaces: [namespace] }));
+    // The new operator has searched the list (where the integration is still missing) and says it is waiting.
+    const waiting = await waitFor('CreateIncomplete from the restarted operator', async () => {
+      if (platformCalls(p, LIST) <= listsBeforeRestart) return undefined;
+      const object = await getObject(namespace, 'dai', 'orders');
+      return condition(object, 'Synced')?.reason === 'CreateIncomplete' ? object : undefined;
+    });
+    expect(Date.now() - committedAt).toBeLessThan(listLagMs);
+    expect(condition(waiting, 'Synced')).toMatchObject({ status: 'False', reason: 'CreateIncomplete' });
+    expect(condition(waiting, 'Ready')?.status).not.toBe('True');
+    expect(platformCalls(p, CREATE)).toBe(1);
+
+    const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True', undefined, 90_000);
+    expect(Date.now() - committedAt).toBeGreaterThanOrEqual(listLagMs);
+    expect(platformCalls(p, CREATE)).toBe(1);
+    const stored = p.emulator.control.state().integrations;
+    expect(stored.map((i) => i.id)).toEqual([ready.status.integrationId]);
+  });
+});
