@@ -102,6 +102,30 @@ describe('informer list and watch', () => {
     expect(seen).toEqual(['add a@5', 'update a@5->7']);
   });
 
+  it('syncs on an empty namespace whose list answers "items": null, as metadata-only lists do', async () => {
+    const requests: string[] = [];
+    const transport: KubeTransport = {
+      request<T>(): Promise<T> {
+        requests.push('list');
+        return Promise.resolve({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '9' }, items: null } as T);
+      },
+      stream(request: KubeRequest): Promise<AsyncIterable<string>> {
+        requests.push(`watch from ${String(request.query?.['resourceVersion'])}`);
+        const signal = request.signal!;
+        return Promise.resolve(
+          (async function* () {
+            await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+            yield* [];
+          })(),
+        );
+      },
+    };
+    const { informer } = start(transport);
+    await informer.waitForSync(1_000);
+    expect(informer.list()).toEqual([]);
+    expect(requests).toEqual(['list', 'watch from 9']);
+  });
+
   it('caches objects without managedFields and with their kind', async () => {
     const { transport } = scriptedServer([[cm('a', '5')]], []);
     const { informer } = start(transport);
