@@ -54,6 +54,8 @@ export function createOperator(options: OperatorOptions): Operator {
     readSecret: (namespace, name) => readSecretData(kc, namespace, name),
     sessions: new OrgSessions({
       isEndpointAllowed: (url) => isEndpointAllowed(url, config.allowedEndpointHosts),
+      // Half a resync: every resync sees a listing at most that old.
+      credentialListMs: config.resyncPeriodMs / 2,
       observe: (call) =>
         metrics.observePlatformCall({
           route: call.route,

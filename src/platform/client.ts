@@ -86,7 +86,11 @@ export interface PlatformClient {
    * Reads the config, applies `change` and writes it with the version read, again on a version conflict
    * (a fresh read each time). When `change` returns what is already there, nothing is written.
    */
-  updateConfig(id: string, change: (current: IntegrationConfig) => IntegrationConfigUpdate): Promise<IntegrationConfig>;
+  updateConfig(
+    id: string,
+    change: (current: IntegrationConfig) => IntegrationConfigUpdate,
+    known?: IntegrationConfig,
+  ): Promise<IntegrationConfig>;
   /** Never repeated blindly: an unanswered create fails with `UnknownOutcome`. */
   createCredential(req: CredentialRequest): Promise<CredentialInfo>;
   updateCredential(id: string, req: CredentialRequest): Promise<CredentialInfo>;
@@ -245,9 +249,11 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
     getConfig,
 
-    async updateConfig(id, change) {
+    async updateConfig(id, change, known) {
       for (let attempt = 1; ; attempt += 1) {
-        const current = await getConfig(id);
+        // A config the caller read a moment ago saves a GET; a version conflict means it was stale, and
+        // every retry reads afresh.
+        const current = attempt === 1 && known !== undefined ? known : await getConfig(id);
         const desired = change(current);
         if (sameConfig(current, desired)) return current;
         try {

@@ -5,7 +5,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATIONS, DATA_ACTION_INTEGRATION_NAMES, FINALIZER, GROUP, VERSION, type DataActionIntegrationStatus } from '../api/index.ts';
 import { patchMetadata } from '../kube/metadata.ts';
 import { writeStatus } from '../kube/status-writer.ts';
-import { isPlatformError, type PlatformClient } from '../platform/index.ts';
+import { isPlatformError, type IntegrationConfig, type PlatformClient } from '../platform/index.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import type { Action, EventNote } from './model.ts';
 import { chooseName } from './names.ts';
@@ -39,6 +39,13 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
   const uid = context.resource.metadata.uid ?? '';
   const { namespace, name } = ref;
 
+  // The config observe read is current for the first config write of this pass only.
+  let knownConfig = context.config;
+  const takeKnownConfig = (): IntegrationConfig | undefined => {
+    const config = knownConfig;
+    knownConfig = undefined;
+    return config;
+  };
   const annotate = async (annotations: Record<string, string | null>): Promise<void> => {
     object = await patchMetadata(deps.kc, ref, { annotations }, object.metadata?.resourceVersion ?? '');
   };
@@ -110,13 +117,13 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
           status.credentialsRevision = action.revision;
           events.push({ type: 'Normal', reason: 'CredentialsWritten', message: `Wrote credential ${id} from the Secret` });
           if (id !== action.credentialId && !actions.some((a) => a.type === 'configure' && a.link !== undefined)) {
-            await configure(deps, context, client(), { integrationId: context.resource.metadata.annotations?.[ANNOTATIONS.integrationId] ?? status.integrationId ?? '', link: { slot: context.resolved?.credentialSlot ?? context.kind.credentialSlot, credentialId: id } }, events, status);
+            await configure(deps, context, client(), { integrationId: context.resource.metadata.annotations?.[ANNOTATIONS.integrationId] ?? status.integrationId ?? '', link: { slot: context.resolved?.credentialSlot ?? context.kind.credentialSlot, credentialId: id } }, events, status, takeKnownConfig());
           }
           break;
         }
         case 'configure': {
           const link = action.link === undefined ? undefined : { slot: action.link.slot, credentialId: action.link.credentialId === undefined ? writtenCredential ?? null : action.link.credentialId };
-          await configure(deps, context, client(), { ...action, link }, events, status);
+          await configure(deps, context, client(), { ...action, link }, events, status, takeKnownConfig());
           break;
         }
         case 'setState': {
@@ -154,6 +161,7 @@ async function configure(
   request: ConfigureRequest,
   events: EventNote[],
   status: StatusFields,
+  known: IntegrationConfig | undefined,
 ): Promise<void> {
   const write = async (name: string | undefined): Promise<void> => {
     await client.updateConfig(request.integrationId, (current) => {
@@ -169,7 +177,7 @@ async function configure(
         advanced: current.advanced,
         credentials,
       };
-    });
+    }, known);
   };
   const wanted = request.name;
   if (wanted === undefined) {
@@ -179,7 +187,7 @@ async function configure(
   const session = context.session;
   if (session === undefined) throw new Error('No platform session to choose a name with');
   await session.withNameLock(async () => {
-    const others = (await client.listIntegrations()).filter((i) => i.id !== request.integrationId).map((i) => i.name);
+    const others = await session.otherNames(request.integrationId);
     const taken = new Set([...others, ...session.reservedNames(deps.now(), request.integrationId)]);
     const chosen = wanted.prefer !== undefined && !taken.has(wanted.prefer) ? wanted.prefer : chooseName(wanted.base, taken);
     await write(chosen);

@@ -17,7 +17,7 @@ import type {
 /** How long a pending create may stay invisible to a list before the operator concludes it never happened. */
 export const CREATE_GRACE_MS = 60_000;
 /** How often to look while the platform moves between states. */
-export const TRANSITION_POLL_MS = 2_000;
+export const TRANSITION_POLL_MS = 1_000;
 /** How often to look while a pending create may still appear. */
 export const PENDING_POLL_MS = 5_000;
 

@@ -27,6 +27,8 @@ export interface ObservedContext {
   readonly kind: IntegrationKind;
   readonly session: OrgSession | undefined;
   readonly resolved: ResolvedType | undefined;
+  /** The config read with the integration: act writes over it without reading it again. */
+  readonly config?: IntegrationConfig | undefined;
 }
 
 export type ObserveResult =
@@ -72,10 +74,15 @@ export async function observeIntegration(deps: ReconcilerDeps, object: Kubernete
     });
   }
 
-  const context: ObservedContext = { object, resource, kind, session, resolved };
+  let context: ObservedContext = { object, resource, kind, session, resolved };
   const { desired, blocker } = await desire(deps, resource, kind, resolved, session);
   const skipPlatform = (blocker !== undefined && !(observed.deleting && blocker.allowsDeletion)) || (observed.deleting && observed.deletionPolicy === 'Orphan');
-  const platform: ObservedPlatform = skipPlatform ? { kind: 'skipped' } : await observePlatform(session, observed, resolved);
+  let platform: ObservedPlatform = { kind: 'skipped' };
+  if (!skipPlatform) {
+    const seen = await observePlatform(session, observed, resolved, now);
+    platform = seen.platform;
+    context = { ...context, config: seen.config };
+  }
   return { ok: true, observation: { now, resource: observed, desired, blocker, platform }, context };
 }
 
@@ -163,7 +170,8 @@ async function observePlatform(
   session: OrgSession,
   resource: ObservedResource,
   resolved: ResolvedType,
-): Promise<ObservedPlatform> {
+  now: number,
+): Promise<{ platform: ObservedPlatform; config?: IntegrationConfig }> {
   const client = session.client;
   if (resource.annotatedId !== undefined) {
     const id = resource.annotatedId;
@@ -171,33 +179,27 @@ async function observePlatform(
       const [integration, config, credentialGone] = await Promise.all([
         client.getIntegration(id),
         client.getConfig(id),
-        isCredentialGone(session, resource),
+        isCredentialGone(session, resource, now),
       ]);
-      return { kind: 'found', integration: toObserved(integration, config, credentialGone) };
+      return { platform: { kind: 'found', integration: toObserved(integration, config, credentialGone) }, config };
     } catch (error) {
-      if (isPlatformError(error) && error.code === 'NotFound') return { kind: 'missing', id };
+      if (isPlatformError(error) && error.code === 'NotFound') return { platform: { kind: 'missing', id } };
       throw error;
     }
   }
   const all = await client.listIntegrations({ integrationType: resolved.typeId });
   const match = all.find((i) => carriesMarker(i.name, i.notes, resource.uid));
-  return { kind: 'searched', markerMatch: match?.id, used: all.length };
+  return { platform: { kind: 'searched', markerMatch: match?.id, used: all.length } };
 }
 
 /**
  * Whether the credential this resource wrote was deleted on the platform. Asked only of a live resource
  * that has one: a deletion treats 404 as done anyway.
  */
-async function isCredentialGone(session: OrgSession, resource: ObservedResource): Promise<boolean> {
+async function isCredentialGone(session: OrgSession, resource: ObservedResource, now: number): Promise<boolean> {
   const id = resource.status.credentialId;
   if (id === undefined || resource.deleting) return false;
-  try {
-    await session.client.getCredential(id);
-    return false;
-  } catch (error) {
-    if (isPlatformError(error) && error.code === 'NotFound') return true;
-    throw error;
-  }
+  return !(await session.credentialExists(id, now));
 }
 
 function toObserved(integration: Integration, config: IntegrationConfig, ownedCredentialGone: boolean): ObservedIntegration {

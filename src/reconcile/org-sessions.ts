@@ -5,6 +5,7 @@ import type { GenesysCloudOrganization } from '../api/index.ts';
 import type { IntegrationKind } from '../integrations/index.ts';
 import {
   createPlatformClient,
+  isPlatformError,
   endpointsForRegion,
   type CallObservation,
   type IntegrationType,
@@ -27,7 +28,6 @@ export interface ResolvedType {
 
 /** How long a name handed out stays reserved against a list that has not caught up yet. */
 const RECENT_NAME_MS = 120_000;
-
 export class OrgSession {
   readonly key: string;
   readonly client: PlatformClient;
@@ -37,12 +37,47 @@ export class OrgSession {
   private catalogue: readonly IntegrationType[] | undefined;
   private lock: Promise<unknown> = Promise.resolve();
   private readonly recentNames = new Map<string, { id: string; until: number }>();
+  private credentials: { at: number; ids: Set<string> } | undefined;
+  private readonly credentialListMs: number;
+  /** When the org reconciler last read the org from the platform (epoch ms). */
+  refreshedAt: number | undefined;
 
-  constructor(key: string, client: PlatformClient, fingerprint: string, revisionKey: string) {
+  constructor(key: string, client: PlatformClient, fingerprint: string, revisionKey: string, credentialListMs = 60_000) {
     this.key = key;
     this.client = client;
     this.fingerprint = fingerprint;
     this.revisionKey = revisionKey;
+    this.credentialListMs = credentialListMs;
+  }
+
+  /**
+   * Names of the org's integrations other than `exceptId`, from a fresh list: a name set by hand a moment
+   * ago must count (a cached list was tried and missed exactly that). Call under the name lock.
+   */
+  async otherNames(exceptId: string): Promise<string[]> {
+    const all = await this.client.listIntegrations();
+    return all.filter((i) => i.id !== exceptId).map((i) => i.name);
+  }
+
+  /**
+   * Whether a credential still exists. One listing of the org's credentials serves every integration for
+   * a while, instead of one GET each per resync; an id missing from it is confirmed with a GET, since the
+   * listing may predate the credential.
+   */
+  async credentialExists(id: string, now: number): Promise<boolean> {
+    if (this.credentials === undefined || now - this.credentials.at > this.credentialListMs) {
+      const listed = await this.client.listCredentials();
+      this.credentials = { at: now, ids: new Set(listed.map((c) => c.id)) };
+    }
+    if (this.credentials.ids.has(id)) return true;
+    try {
+      await this.client.getCredential(id);
+      this.credentials.ids.add(id);
+      return true;
+    } catch (error) {
+      if (isPlatformError(error) && error.code === 'NotFound') return false;
+      throw error;
+    }
   }
 
   async loadCatalogue(): Promise<readonly IntegrationType[]> {
@@ -95,6 +130,8 @@ export interface OrgSessionsOptions {
   /** Whether an organization's spec.endpoints URL may be used (the --allowed-endpoint-hosts flag). */
   readonly isEndpointAllowed: (url: string) => boolean;
   readonly observe?: (o: CallObservation) => void;
+  /** How long one listing of an org's credentials answers "does it still exist" (default 60 s). */
+  readonly credentialListMs?: number;
   /** For tests: client options layered over the defaults. */
   readonly clientOptions?: Partial<PlatformClientOptions>;
 }
@@ -140,7 +177,7 @@ export class OrgSessions {
       ...(this.options.observe === undefined ? {} : { observe: this.options.observe }),
       ...this.options.clientOptions,
     });
-    const session = new OrgSession(key, client, fingerprint, credentials.clientSecret);
+    const session = new OrgSession(key, client, fingerprint, credentials.clientSecret, this.options.credentialListMs);
     this.sessions.set(key, session);
     return session;
   }

@@ -77,6 +77,14 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
     return { requeueAfterMs: jitter(deps.resyncMs) };
   }
   const session = opened.session;
+  const wasReady = current.conditions?.some((c) => c.type === CONDITION_TYPES.ready && c.status === 'True') ?? false;
+  const sinceRefresh = session.refreshedAt === undefined ? Infinity : deps.now() - session.refreshedAt;
+  if (wasReady && current.observedGeneration === generation && sinceRefresh < deps.resyncMs / 2) {
+    // Woken by an integration coming or going: only who uses the org changed. The platform is read
+    // again at the resync.
+    await write(deps, ref, current, { ...current, inUseBy: users });
+    return { requeueAfterMs: Math.max(1_000, deps.resyncMs - sinceRefresh) };
+  }
   try {
     const me = await session.client.getOrganization();
     await session.loadCatalogue();
@@ -93,7 +101,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
         maxInstances: resolved.maxInstances,
       });
     }
-    const wasReady = current.conditions?.some((c) => c.type === CONDITION_TYPES.ready && c.status === 'True') ?? false;
+    session.refreshedAt = deps.now();
     await write(deps, ref, current, {
       observedGeneration: generation,
       organizationId: me.id,

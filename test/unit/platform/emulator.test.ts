@@ -148,6 +148,28 @@ describe('client calls against the emulator', () => {
   });
 });
 
+describe('writing a config the caller already read', () => {
+  it('writes with one PUT and no GET when the config it was given is current', async () => {
+    const { client, emulator } = await platform();
+    const { id } = await client.createIntegration({ integrationTypeId: WEB_SERVICES });
+    const known = await client.getConfig(id);
+    const config = await client.updateConfig(id, (current) => ({ ...current, name: 'From observe' }), known);
+    expect(config.name).toBe('From observe');
+    expect(answered(emulator, 'GET /api/v2/integrations/{id}/config/current')).toEqual({ '200': 1 });
+    expect(answered(emulator, 'PUT /api/v2/integrations/{id}/config/current')).toEqual({ '200': 1 });
+  });
+
+  it('reads afresh after a version conflict when the config it was given is stale', async () => {
+    const { client, emulator } = await platform();
+    const { id } = await client.createIntegration({ integrationTypeId: WEB_SERVICES });
+    const stale = await client.getConfig(id);
+    emulator.control.editIntegration(id, { notes: 'by hand' });
+    const config = await client.updateConfig(id, (current) => ({ ...current, name: 'Wanted' }), stale);
+    expect(config).toMatchObject({ name: 'Wanted', notes: 'by hand' });
+    expect(answered(emulator, 'PUT /api/v2/integrations/{id}/config/current')).toEqual({ '409': 1, '200': 1 });
+  });
+});
+
 describe('faults the client survives', () => {
   it('reads again and reapplies the change when someone else wrote the config in between', async () => {
     const { client, emulator } = await platform();
