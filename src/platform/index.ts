@@ -29,5 +29,4 @@ export type {
   ReportedStateCode,
 } from './schemas.ts';
 export type { CallObservation, ClientStats, HttpMethod } from './stats.ts';
-export { findDataActionType } from './type-discovery.ts';
 export * from './unconfirmed.ts';

@@ -25,16 +25,8 @@ export function isInstallLimitError(status: number, platformCode: string | undef
 export const LIST_PAGE_SIZE_MIN = 1;
 export const LIST_PAGE_SIZE_MAX = 999;
 
-/**
- * The Google and Adobe data-action integration type ids are unknown (platform-api.md §1: UNCONFIRMED,
- * "Discover it at runtime with GET /api/v2/integrations/types"). They are found by a fragment of the type's
- * name in the types catalogue. The catalogue holds every kind of integration (Google also names speech
- * and Dialogflow types), so a candidate must also look like a data action: DATA_ACTION_TYPE_HINT is
- * matched against the type's id, name, category and description.
- */
-export const GOOGLE_INTEGRATION_TYPE_NAME_FRAGMENT = 'Google';
-export const ADOBE_INTEGRATION_TYPE_NAME_FRAGMENT = 'Adobe';
-export const DATA_ACTION_TYPE_HINT = /data[\s-]?actions?|datadip/i;
+// The Google and Adobe data-action integration type ids are unknown (platform-api.md §1): each type's own
+// file in src/integrations/ says how to find it in the types catalogue (src/integrations/unconfirmed.ts).
 
 /**
  * The organization is read with `GET /api/v2/organizations/me`. platform-api.md does not document it

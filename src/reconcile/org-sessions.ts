@@ -93,8 +93,7 @@ export class OrgSession {
   async resolve(kind: IntegrationKind, override: string | undefined): Promise<ResolvedType | undefined> {
     const types = await this.types();
     const wanted = override ?? kind.platformTypeId;
-    const entry =
-      wanted !== undefined ? types.find((t) => t.id === wanted) : types.find((t) => kind.catalogueMatch({ id: t.id, name: t.name }));
+    const entry = wanted !== undefined ? types.find((t) => t.id === wanted) : discover(types, kind);
     const typeId = wanted ?? entry?.id;
     if (typeId === undefined) return undefined;
     // A slot the type itself declares wins over the kind's (possibly unconfirmed) guess when they differ.
@@ -124,6 +123,18 @@ export class OrgSession {
     for (const [other, entry] of this.recentNames) if (entry.id === id) this.recentNames.delete(other);
     this.recentNames.set(name, { id, until: now + RECENT_NAME_MS });
   }
+}
+
+/**
+ * The catalogue entry a kind without a confirmed id matches. Installable entries win; when several still
+ * match, none is taken: guessing wrong would install the wrong integration (the org's
+ * spec.integrationTypeIds settles it).
+ */
+function discover(types: readonly IntegrationType[], kind: IntegrationKind): IntegrationType | undefined {
+  const matches = types.filter((t) => kind.catalogueMatch({ id: t.id, name: t.name }));
+  const installable = matches.filter((t) => t.nonInstallable !== true);
+  const candidates = installable.length > 0 ? installable : matches;
+  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
 export interface OrgSessionsOptions {

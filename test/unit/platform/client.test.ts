@@ -1,7 +1,7 @@
 // The typed calls against loopback servers: paging, parsing quirks, the config read-modify-write.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlatformClient, findDataActionType, isPlatformError } from '../../../src/platform/index.ts';
-import type { IntegrationConfig, IntegrationType, PlatformClient } from '../../../src/platform/index.ts';
+import { createPlatformClient, isPlatformError } from '../../../src/platform/index.ts';
+import type { IntegrationConfig, PlatformClient } from '../../../src/platform/index.ts';
 import { grantTokens, integrationBody, startLoopback } from './loopback.ts';
 import type { Handler, Loopback } from './loopback.ts';
 
@@ -165,28 +165,5 @@ describe('updateConfig', () => {
     const e: unknown = await client.updateConfig('a', (c) => ({ ...c, name: 'new' })).catch((err: unknown) => err);
     expect(isPlatformError(e) && e.code).toBe('Conflict');
     expect(server.count('PUT /api/v2/integrations/a/config/current')).toBe(5);
-  });
-});
-
-describe('findDataActionType', () => {
-  const type = (id: string, name: string, extra: Partial<IntegrationType> = {}): IntegrationType => ({ id, name, credentials: {}, ...extra });
-
-  it.each([
-    {
-      want: 'Google',
-      types: [type('google-speech', 'Google Cloud Speech'), type('g-da', 'Google Data Actions'), type('x', 'Zendesk')],
-      found: 'g-da',
-    },
-    { want: 'Google', types: [type('g', 'Google Cloud', { category: 'Data Actions' })], found: 'g' },
-    { want: 'Adobe', types: [type('a', 'Adobe')], found: 'a' },
-    { want: 'Adobe', types: [type('a1', 'Adobe Analytics'), type('a2', 'Adobe Target')], found: undefined },
-    { want: 'Adobe', types: [type('z', 'Zendesk Data Actions')], found: undefined },
-    {
-      want: 'Google',
-      types: [type('old', 'Google Data Actions', { nonInstallable: true }), type('new', 'Google data-actions')],
-      found: 'new',
-    },
-  ])('finds $found for $want', ({ want, types, found }) => {
-    expect(findDataActionType(types, want)?.id).toBe(found);
   });
 });
