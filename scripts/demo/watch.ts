@@ -27,13 +27,15 @@ export async function watchUntilReady(options: WatchOptions): Promise<number> {
   let shown = '';
   for (;;) {
     options.signal.throwIfAborted();
+    // The objects first, the table after: the last table printed is then never older than the check,
+    // so it shows every row Ready when the watch ends.
+    const items = (JSON.parse(await kubectl(['get', 'dai', '-n', namespace, '-o', 'json'])) as { items: Item[] }).items;
     const table = await kubectl(['get', 'dai', '-n', namespace]);
     const withoutAge = table.split('\n').map((line) => line.replace(/\s+\S+\s*$/, '')).join('\n');
     if (withoutAge !== shown) {
       shown = withoutAge;
       options.print(`\n[${((Date.now() - started) / 1000).toFixed(1)} s] kubectl get dai -n ${namespace}\n${table.trimEnd()}\n`);
     }
-    const items = (JSON.parse(await kubectl(['get', 'dai', '-n', namespace, '-o', 'json'])) as { items: Item[] }).items;
     const notReady = names.filter((name) => !isReady(items.find((item) => item.metadata.name === name)));
     if (notReady.length === 0) return (Date.now() - started) / 1000;
     if (Date.now() - started > options.timeoutMs) {
