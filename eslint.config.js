@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'crds/**', 'deploy/**', 'test/testbed/kube-bin/**', '.scratch/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.scratch-build-*/**', 'crds/**', 'deploy/**', 'test/testbed/kube-bin/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -72,7 +72,7 @@ async function main(): Promise<number> {
     const cp = await until(stopping.signal, startControlPlane({ tiedToParent: true }));
     teardown.add(`Stopped kube-apiserver and etcd at ${cp.server}`, async () => cp.stop());
     const crds = await until(stopping.signal, cp.installCrds(join(repoRoot, 'crds')));
-    say(`Started kube-apiserver ${cp.binaries?.version ?? ''} and etcd at ${cp.server} in ${seconds(cpStarted)} (${crds.length} CRDs installed)`);
+    say(`Started kube-apiserver ${cp.binaries?.version ?? ''} and etcd at ${cp.server} in ${seconds(cpStarted)} (${crds.length} CRDs installed; kubeconfig ${cp.kubeconfigPath})`);
     const kubectl: Kubectl = async (args) => kubectlOrThrow(cp.kubectl, cp.kubeconfigPath, args);
     await kubectl(['create', 'namespace', NAMESPACE]);
 
