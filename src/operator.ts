@@ -47,11 +47,26 @@ export function createOperator(options: OperatorOptions): Operator {
   const secrets = createSecretInformer(kc, informerOptions);
   const recorder: EventRecorder = createEventRecorder(kc, { component: 'dataaction-operator', host: config.identity, log: kubeLog });
 
+  // The data of the Secrets resources reference, keyed by the resourceVersion the metadata-only informer
+  // shows: a reconcile reads a Secret from the API server only when it changed. Secrets nobody references
+  // are never read, so memory holds only data the operator uses.
+  const secretData = new Map<string, { resourceVersion: string; data: Record<string, string> | undefined }>();
+  const readSecret = async (namespace: string, name: string): Promise<Record<string, string> | undefined> => {
+    const key = `${namespace}/${name}`;
+    const resourceVersion = secrets.get(namespace, name)?.metadata?.resourceVersion;
+    const cached = secretData.get(key);
+    if (resourceVersion !== undefined && cached?.resourceVersion === resourceVersion) return cached.data;
+    const data = await readSecretData(kc, namespace, name);
+    if (resourceVersion === undefined) secretData.delete(key);
+    else secretData.set(key, { resourceVersion, data });
+    return data;
+  };
+
   const deps: ReconcilerDeps = {
     kc,
     integrations,
     organizations,
-    readSecret: (namespace, name) => readSecretData(kc, namespace, name),
+    readSecret: (namespace, name) => readSecret(namespace, name),
     sessions: new OrgSessions({
       isEndpointAllowed: (url) => isEndpointAllowed(url, config.allowedEndpointHosts),
       // Half a resync: every resync sees a listing at most that old.
@@ -150,7 +165,10 @@ export function createOperator(options: OperatorOptions): Operator {
   secrets.on('update', (previous, current) => {
     if (previous.metadata?.resourceVersion !== current.metadata?.resourceVersion) onSecret(current);
   });
-  secrets.on('delete', onSecret);
+  secrets.on('delete', (secret) => {
+    secretData.delete(`${secret.metadata?.namespace ?? ''}/${secret.metadata?.name ?? ''}`);
+    onSecret(secret);
+  });
 
   const informers: Informer<KubernetesObject>[] = [integrations, organizations, secrets];
   let controllersStarted = false;
