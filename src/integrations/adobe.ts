@@ -8,7 +8,7 @@ import {
   ADOBE_CREDENTIAL_TYPE_NAME,
   ADOBE_FIELDS,
   matchesAdobeCatalogueEntry,
-} from './unconfirmed.ts';
+} from '../platform/unconfirmed.ts';
 
 // Defaults the admin guide gives for the dialog's optional fields.
 export const ADOBE_DEFAULT_LOGIN_URL = 'https://ims-na1.adobelogin.com/ims/exchange/jwt';

@@ -18,7 +18,7 @@ import {
   GOOGLE_CREDENTIAL_TYPE_NAMES,
   GOOGLE_GSUITE_FIELDS,
   matchesGoogleCatalogueEntry,
-} from './unconfirmed.ts';
+} from '../platform/unconfirmed.ts';
 
 export const googleSettings = z
   .object({

@@ -4,7 +4,7 @@ import { planCredential } from './credential-plan.ts';
 import { defineKind } from './kind.ts';
 import type { CredentialIssue, CredentialPlan, SecretData } from './kind.ts';
 import { defineSecretSchema } from './secret-schema.ts';
-import { DIGICERT_CERTIFICATE_AUTHORITY } from './unconfirmed.ts';
+import { DIGICERT_CERTIFICATE_AUTHORITY } from '../platform/unconfirmed.ts';
 
 export const webServicesSettings = z
   .object({
