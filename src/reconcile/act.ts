@@ -3,7 +3,7 @@
 // comes back as status fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATIONS, DATA_ACTION_INTEGRATION_NAMES, FINALIZER, GROUP, VERSION, type DataActionIntegrationStatus } from '../api/index.ts';
-import { patchMetadata } from '../kube/metadata.ts';
+import { addFinalizer, patchMetadata, removeFinalizer } from '../kube/metadata.ts';
 import { writeStatus } from '../kube/status-writer.ts';
 import { isPlatformError, type IntegrationConfig, type PlatformClient } from '../platform/index.ts';
 import type { ReconcilerDeps } from './deps.ts';
@@ -58,15 +58,10 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
     for (const action of actions) {
       switch (action.type) {
         case 'addFinalizer':
-          object = await patchMetadata(deps.kc, ref, { finalizers: [...(object.metadata?.finalizers ?? []), FINALIZER] }, object.metadata?.resourceVersion ?? '');
+          object = await addFinalizer(deps.kc, ref, object, FINALIZER);
           break;
         case 'removeFinalizer':
-          object = await patchMetadata(
-            deps.kc,
-            ref,
-            { finalizers: (object.metadata?.finalizers ?? []).filter((f) => f !== FINALIZER) },
-            object.metadata?.resourceVersion ?? '',
-          );
+          object = await removeFinalizer(deps.kc, ref, object, FINALIZER);
           released = true;
           break;
         case 'markCreatePending':

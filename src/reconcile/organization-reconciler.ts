@@ -11,7 +11,7 @@ import {
 } from '../api/index.ts';
 import { INTEGRATION_KINDS } from '../integrations/index.ts';
 import { isConflict, isNotFound } from '../kube/errors.ts';
-import { patchMetadata } from '../kube/metadata.ts';
+import { addFinalizer, removeFinalizer } from '../kube/metadata.ts';
 import { setCondition, writeStatus, type Condition as KubeCondition } from '../kube/status-writer.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor } from './error-reasons.ts';
@@ -48,14 +48,12 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
         deps.events.record(object, 'Warning', 'InUse', `Still used by ${users.length} DataActionIntegration(s): ${users.slice(0, 10).join(', ')}`);
         return { requeueAfterMs: IN_USE_POLL_MS };
       }
-      await patchMetadata(deps.kc, ref, { finalizers: finalizers.filter((f) => f !== FINALIZER) }, object.metadata.resourceVersion ?? '');
+      await removeFinalizer(deps.kc, ref, object, FINALIZER);
       deps.sessions.forget(key);
       log.info('Released the organization: no integration uses it');
       return {};
     }
-    if (!finalizers.includes(FINALIZER)) {
-      await patchMetadata(deps.kc, ref, { finalizers: [...finalizers, FINALIZER] }, object.metadata?.resourceVersion ?? '');
-    }
+    await addFinalizer(deps.kc, ref, object, FINALIZER);
   } catch (error) {
     if (isConflict(error)) return { requeueAfterMs: 100 };
     if (isNotFound(error)) return {};
