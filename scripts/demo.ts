@@ -72,7 +72,9 @@ async function main(): Promise<number> {
     const cp = await until(stopping.signal, startControlPlane({ tiedToParent: true }));
     teardown.add(`Stopped kube-apiserver and etcd at ${cp.server}`, async () => cp.stop());
     const crds = await until(stopping.signal, cp.installCrds(join(repoRoot, 'crds')));
-    say(`Started kube-apiserver ${cp.binaries?.version ?? ''} and etcd at ${cp.server} in ${seconds(cpStarted)} (${crds.length} CRDs installed; kubeconfig ${cp.kubeconfigPath})`);
+    say(
+      `Started kube-apiserver ${cp.binaries?.version ?? ''} and etcd at ${cp.server} in ${seconds(cpStarted)} (${crds.length} CRDs installed; kubeconfig ${cp.kubeconfigPath})`,
+    );
     const kubectl: Kubectl = async (args) => kubectlOrThrow(cp.kubectl, cp.kubeconfigPath, args);
     await kubectl(['create', 'namespace', NAMESPACE]);
 
@@ -143,7 +145,9 @@ async function main(): Promise<number> {
       if (stopping.signal.aborted) throw stopping.signal.reason;
       throw error instanceof Error ? new DemoError('DemoNotReady', error.message) : error;
     });
-    say(`\nAll ${integrationNames(samples).length} integrations Ready ${took.toFixed(1)} s after kubectl apply (${seconds(started)} since the demo started)`);
+    say(
+      `\nAll ${integrationNames(samples).length} integrations Ready ${took.toFixed(1)} s after kubectl apply (${seconds(started)} since the demo started)`,
+    );
     say(`\n$ kubectl get gcorg -n ${NAMESPACE}\n${(await kubectl(['get', 'gcorg', '-n', NAMESPACE])).trimEnd()}`);
 
     if (exitWhenReady) {
@@ -152,16 +156,18 @@ async function main(): Promise<number> {
       const webServices = JSON.parse(await kubectl(['get', 'dai', 'example-web-services', '-n', NAMESPACE, '-o', 'json'])) as {
         status?: { integrationId?: string };
       };
-      say(pokeInstructions({
-        kubeconfigPath: cp.kubeconfigPath,
-        kubectlPath: cp.kubectl,
-        namespace: NAMESPACE,
-        emulatorUrl: emulator.baseUrl,
-        operatorLog,
-        metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-        webServicesId: webServices.status?.integrationId,
-        resyncPeriod: RESYNC_PERIOD,
-      }));
+      say(
+        pokeInstructions({
+          kubeconfigPath: cp.kubeconfigPath,
+          kubectlPath: cp.kubectl,
+          namespace: NAMESPACE,
+          emulatorUrl: emulator.baseUrl,
+          operatorLog,
+          metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+          webServicesId: webServices.status?.integrationId,
+          resyncPeriod: RESYNC_PERIOD,
+        }),
+      );
       await new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
       if (stopReason === 'operator') throw stopping.signal.reason;
     }
@@ -189,14 +195,22 @@ async function announceBuild(): Promise<void> {
   const pinned = await readPinnedVersions();
   const dir = binariesDir(pinned.kubernetes);
   const present = await Promise.all(
-    ['kube-apiserver', 'kubectl', 'etcd'].map(async (name) => access(join(dir, name)).then(() => true, () => false)),
+    ['kube-apiserver', 'kubectl', 'etcd'].map(async (name) =>
+      access(join(dir, name)).then(
+        () => true,
+        () => false,
+      ),
+    ),
   );
   if (present.every(Boolean)) return;
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
     // Go's own install location, when it is not on the PATH.
     const goBin = '/usr/local/go/bin';
     if (spawnSync(join(goBin, 'go'), ['version'], { stdio: 'ignore' }).status !== 0) {
-      throw new DemoError('DemoStartFailed', `The testbed binaries are not built yet (${dir}) and Go 1.26 is not on the PATH to build them`);
+      throw new DemoError(
+        'DemoStartFailed',
+        `The testbed binaries are not built yet (${dir}) and Go 1.26 is not on the PATH to build them`,
+      );
     }
     process.env['PATH'] = `${goBin}:${process.env['PATH'] ?? ''}`;
   }
@@ -213,7 +227,10 @@ async function waitForProbe(url: string, exited: Promise<string>, signal: AbortS
   for (;;) {
     signal.throwIfAborted();
     if (exit !== undefined) throw new DemoError('DemoOperatorExited', `The operator exited while starting (${exit})`);
-    const ok = await fetch(url).then((response) => response.ok, () => false);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new DemoError('DemoStartFailed', `The operator did not answer ${url} within 60 s`);
     await sleep(200, undefined, { signal });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, parse, parseAllDocuments } from 'yaml';
 
-export type KustomizeErrorCode = 'KustomizationNotFound' | 'ResourceNotFound' | 'UnsupportedField' | 'InvalidManifest' | 'DuplicateResource';
+export type KustomizeErrorCode =
+  'KustomizationNotFound' | 'ResourceNotFound' | 'UnsupportedField' | 'InvalidManifest' | 'DuplicateResource';
 
 export class KustomizeError extends Error {
   readonly code: KustomizeErrorCode;
@@ -40,17 +41,46 @@ const supportedFields = new Set(['apiVersion', 'kind', 'namespace', 'labels', 'c
 
 // Kinds the namespace transformer leaves alone (kustomize knows these as cluster-scoped).
 const clusterScopedKinds = new Set([
-  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass',
-  'PersistentVolume', 'IngressClass', 'RuntimeClass', 'APIService', 'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'Namespace',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PriorityClass',
+  'StorageClass',
+  'PersistentVolume',
+  'IngressClass',
+  'RuntimeClass',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
 ]);
 
 // kustomize's legacy apply order: what others depend on first, webhooks last.
 const kindsFirst = [
-  'Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy',
-  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service',
-  'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet',
-  'CronJob', 'PodDisruptionBudget',
+  'Namespace',
+  'ResourceQuota',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'PodSecurityPolicy',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Endpoints',
+  'Service',
+  'LimitRange',
+  'PriorityClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Deployment',
+  'StatefulSet',
+  'CronJob',
+  'PodDisruptionBudget',
 ];
 const kindsLast = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
@@ -83,8 +113,13 @@ function readManifests(file: string): Manifest[] {
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
-    if (!isFields(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string'
-      || !isFields(value['metadata']) || typeof value['metadata']['name'] !== 'string') {
+    if (
+      !isFields(value) ||
+      typeof value['apiVersion'] !== 'string' ||
+      typeof value['kind'] !== 'string' ||
+      !isFields(value['metadata']) ||
+      typeof value['metadata']['name'] !== 'string'
+    ) {
       throw new KustomizeError('InvalidManifest', `${file}: every document needs apiVersion, kind and metadata.name`);
     }
     manifests.push(value as Manifest);
@@ -149,7 +184,8 @@ function readImages(value: unknown, where: string): ImageOverride[] {
       throw new KustomizeError('InvalidManifest', `${where}: every image needs a name`);
     }
     const unknownKeys = Object.keys(entry).filter((key) => !['name', 'newName', 'newTag', 'digest'].includes(key));
-    if (unknownKeys.length > 0) throw new KustomizeError('UnsupportedField', `${where}: images[].${unknownKeys.join(', ')} is not supported`);
+    if (unknownKeys.length > 0)
+      throw new KustomizeError('UnsupportedField', `${where}: images[].${unknownKeys.join(', ')} is not supported`);
     return readStringMap(entry, `${where}: images[]`) as unknown as ImageOverride;
   });
 }
@@ -212,8 +248,10 @@ export function renderKustomization(dir: string): Manifest[] {
 
   const namespace = kustomization['namespace'];
   const labels = kustomization['labels'] === undefined ? {} : readLabels(kustomization['labels'], where);
-  const annotations = kustomization['commonAnnotations'] === undefined
-    ? {} : readStringMap(kustomization['commonAnnotations'], `${where}: commonAnnotations`);
+  const annotations =
+    kustomization['commonAnnotations'] === undefined
+      ? {}
+      : readStringMap(kustomization['commonAnnotations'], `${where}: commonAnnotations`);
   const images = kustomization['images'] === undefined ? [] : readImages(kustomization['images'], where);
   for (const manifest of manifests) {
     if (typeof namespace === 'string' && !clusterScopedKinds.has(manifest.kind)) manifest.metadata.namespace = namespace;
@@ -241,8 +279,7 @@ export function identify(manifest: Manifest): string {
 
 /** Puts manifests in apply order (namespaces and CRDs before what lives in them), then by identity. */
 export function sortForApply(manifests: Manifest[]): Manifest[] {
-  const sorted = [...manifests].sort((a, b) =>
-    kindRank(a.kind) - kindRank(b.kind) || identify(a).localeCompare(identify(b), 'en'));
+  const sorted = [...manifests].sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || identify(a).localeCompare(identify(b), 'en'));
   for (let i = 1; i < sorted.length; i++) {
     if (identify(sorted[i]!) === identify(sorted[i - 1]!)) {
       throw new KustomizeError('DuplicateResource', `${identify(sorted[i]!)} is defined twice`);
@@ -268,7 +305,10 @@ export function renderInstall(root: string = repoRoot): string {
 /** The health checks, keyed as Argo CD's argocd-cm expects them, with the .lua file each comes from. */
 export const healthChecks = [
   { key: 'resource.customizations.health.dataactions.dev_DataActionIntegration', script: 'deploy/argocd/health-dataactionintegration.lua' },
-  { key: 'resource.customizations.health.dataactions.dev_GenesysCloudOrganization', script: 'deploy/argocd/health-genesyscloudorganization.lua' },
+  {
+    key: 'resource.customizations.health.dataactions.dev_GenesysCloudOrganization',
+    script: 'deploy/argocd/health-genesyscloudorganization.lua',
+  },
 ] as const;
 
 /** deploy/argocd/argocd-cm-health.yaml: the Lua health checks as an argocd-cm ConfigMap to merge. */
@@ -284,7 +324,8 @@ export function renderArgoCdHealthConfigMap(root: string = repoRoot): string {
     },
     data,
   };
-  const usage = '# Merge into Argo CD\'s argocd-cm: kubectl -n argocd patch configmap argocd-cm --type merge --patch-file deploy/argocd/argocd-cm-health.yaml\n';
+  const usage =
+    "# Merge into Argo CD's argocd-cm: kubectl -n argocd patch configmap argocd-cm --type merge --patch-file deploy/argocd/argocd-cm-health.yaml\n";
   return generatedHeader('deploy/argocd/*.lua') + usage + toYaml(configMap);
 }
 

@@ -60,48 +60,93 @@ interface FlagSpec {
 
 const FLAGS: readonly FlagSpec[] = [
   {
-    key: 'kubeconfig', flag: '--kubeconfig', value: '<path>', env: 'KUBECONFIG',
-    defaultText: 'the in-cluster service account', help: 'Kubeconfig file used to reach the cluster.',
+    key: 'kubeconfig',
+    flag: '--kubeconfig',
+    value: '<path>',
+    env: 'KUBECONFIG',
+    defaultText: 'the in-cluster service account',
+    help: 'Kubeconfig file used to reach the cluster.',
   },
   {
-    key: 'namespaces', flag: '--namespaces', value: '<a,b>', env: 'WATCH_NAMESPACES', default: '',
-    defaultText: 'all namespaces', help: 'Comma-separated namespaces to watch.',
+    key: 'namespaces',
+    flag: '--namespaces',
+    value: '<a,b>',
+    env: 'WATCH_NAMESPACES',
+    default: '',
+    defaultText: 'all namespaces',
+    help: 'Comma-separated namespaces to watch.',
   },
   {
-    key: 'concurrency', flag: '--concurrency', value: '<n>', default: '4', defaultText: '4',
+    key: 'concurrency',
+    flag: '--concurrency',
+    value: '<n>',
+    default: '4',
+    defaultText: '4',
     help: 'Resources reconciled at the same time, per kind (1 to 64).',
   },
   {
-    key: 'resyncPeriodMs', flag: '--resync-period', value: '<duration>', default: '5m', defaultText: '5m',
+    key: 'resyncPeriodMs',
+    flag: '--resync-period',
+    value: '<duration>',
+    default: '5m',
+    defaultText: '5m',
     help: 'How often every resource is compared with the platform to revert drift (1s to 24h, e.g. 30s, 5m, 1h).',
   },
   {
-    key: 'leaderElect', flag: '--leader-elect', default: 'false', defaultText: 'false',
+    key: 'leaderElect',
+    flag: '--leader-elect',
+    default: 'false',
+    defaultText: 'false',
     help: 'Elect a leader through a Lease so that only one replica reconciles (the Deployment sets it).',
   },
   {
-    key: 'leaderElectionNamespace', flag: '--leader-election-namespace', value: '<namespace>', env: 'POD_NAMESPACE',
-    default: INSTALL_NAMESPACE, defaultText: INSTALL_NAMESPACE, help: 'Namespace of the leader election Lease.',
+    key: 'leaderElectionNamespace',
+    flag: '--leader-election-namespace',
+    value: '<namespace>',
+    env: 'POD_NAMESPACE',
+    default: INSTALL_NAMESPACE,
+    defaultText: INSTALL_NAMESPACE,
+    help: 'Namespace of the leader election Lease.',
   },
   {
-    key: 'leaderElectionId', flag: '--leader-election-id', value: '<name>', default: 'dataaction-operator',
-    defaultText: 'dataaction-operator', help: 'Name of the leader election Lease.',
+    key: 'leaderElectionId',
+    flag: '--leader-election-id',
+    value: '<name>',
+    default: 'dataaction-operator',
+    defaultText: 'dataaction-operator',
+    help: 'Name of the leader election Lease.',
   },
   {
-    key: 'allowedEndpointHosts', flag: '--allowed-endpoint-hosts', value: '<host[:port],...>', default: '',
+    key: 'allowedEndpointHosts',
+    flag: '--allowed-endpoint-hosts',
+    value: '<host[:port],...>',
+    default: '',
     defaultText: 'none',
     help: 'Hosts a GenesysCloudOrganization spec.endpoints may point at; a host without a port allows any port.',
   },
   {
-    key: 'metricsBindAddress', flag: '--metrics-bind-address', value: '<[host]:port>', default: ':8080',
-    defaultText: ':8080', help: 'Address of the Prometheus /metrics endpoint.',
+    key: 'metricsBindAddress',
+    flag: '--metrics-bind-address',
+    value: '<[host]:port>',
+    default: ':8080',
+    defaultText: ':8080',
+    help: 'Address of the Prometheus /metrics endpoint.',
   },
   {
-    key: 'healthProbeBindAddress', flag: '--health-probe-bind-address', value: '<[host]:port>', default: ':8081',
-    defaultText: ':8081', help: 'Address of the /healthz and /readyz probes.',
+    key: 'healthProbeBindAddress',
+    flag: '--health-probe-bind-address',
+    value: '<[host]:port>',
+    default: ':8081',
+    defaultText: ':8081',
+    help: 'Address of the /healthz and /readyz probes.',
   },
   {
-    key: 'logLevel', flag: '--log-level', value: '<level>', env: 'LOG_LEVEL', default: 'info', defaultText: 'info',
+    key: 'logLevel',
+    flag: '--log-level',
+    value: '<level>',
+    env: 'LOG_LEVEL',
+    default: 'info',
+    defaultText: 'info',
     help: `Least severe log level written: ${LOG_LEVELS.join(', ')}.`,
   },
 ];
@@ -124,7 +169,10 @@ export function parseDuration(text: string): number | undefined {
 }
 
 function splitList(text: string): string[] {
-  const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   return [...new Set(items)];
 }
 
@@ -196,14 +244,10 @@ function buildSchema(label: (key: FlagKey) => string) {
       const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
       return n >= 1 && n <= 64 ? n : undefined;
     }),
-    resyncPeriodMs: field(
-      label('resyncPeriodMs'),
-      'must be a duration between 1s and 24h such as 30s, 5m or 1h',
-      (text) => {
-        const ms = parseDuration(text.trim());
-        return ms !== undefined && ms >= MIN_RESYNC_MS && ms <= MAX_RESYNC_MS ? ms : undefined;
-      },
-    ),
+    resyncPeriodMs: field(label('resyncPeriodMs'), 'must be a duration between 1s and 24h such as 30s, 5m or 1h', (text) => {
+      const ms = parseDuration(text.trim());
+      return ms !== undefined && ms >= MIN_RESYNC_MS && ms <= MAX_RESYNC_MS ? ms : undefined;
+    }),
     leaderElect: field(label('leaderElect'), 'must be true or false', (text) =>
       text === 'true' ? true : text === 'false' ? false : undefined,
     ),
@@ -213,25 +257,17 @@ function buildSchema(label: (key: FlagKey) => string) {
     leaderElectionId: field(label('leaderElectionId'), 'must be a lowercase DNS subdomain name', (text) =>
       DNS_SUBDOMAIN.test(text) ? text : undefined,
     ),
-    allowedEndpointHosts: field(
-      label('allowedEndpointHosts'),
-      'must be a comma-separated list of host or host:port',
-      (text) => {
-        const entries = splitList(text).map(parseEndpointHost);
-        const valid = entries.filter((entry): entry is EndpointHost => entry !== undefined);
-        if (valid.length !== entries.length) return undefined;
-        return [...new Set(valid.map((entry) => (entry.port ? `${entry.host}:${entry.port}` : entry.host)))];
-      },
+    allowedEndpointHosts: field(label('allowedEndpointHosts'), 'must be a comma-separated list of host or host:port', (text) => {
+      const entries = splitList(text).map(parseEndpointHost);
+      const valid = entries.filter((entry): entry is EndpointHost => entry !== undefined);
+      if (valid.length !== entries.length) return undefined;
+      return [...new Set(valid.map((entry) => (entry.port ? `${entry.host}:${entry.port}` : entry.host)))];
+    }),
+    metricsBindAddress: field(label('metricsBindAddress'), 'must be [host]:port such as :8080 or 127.0.0.1:8080', (text) =>
+      parseBindAddress(text) ? text : undefined,
     ),
-    metricsBindAddress: field(
-      label('metricsBindAddress'),
-      'must be [host]:port such as :8080 or 127.0.0.1:8080',
-      (text) => (parseBindAddress(text) ? text : undefined),
-    ),
-    healthProbeBindAddress: field(
-      label('healthProbeBindAddress'),
-      'must be [host]:port such as :8081 or 127.0.0.1:8081',
-      (text) => (parseBindAddress(text) ? text : undefined),
+    healthProbeBindAddress: field(label('healthProbeBindAddress'), 'must be [host]:port such as :8081 or 127.0.0.1:8081', (text) =>
+      parseBindAddress(text) ? text : undefined,
     ),
     logLevel: field(label('logLevel'), `must be one of ${LOG_LEVELS.join(', ')}`, (text) =>
       LOG_LEVELS.find((level) => level === text.trim().toLowerCase()),

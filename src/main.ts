@@ -42,7 +42,10 @@ async function main(): Promise<number> {
     readiness: () => operator.readiness(),
     liveness: () => true,
   });
-  logger.info({ identity: config.identity, namespaces: config.namespaces, metricsPort: health.metricsPort, probePort: health.probePort }, 'Started dataaction-operator');
+  logger.info(
+    { identity: config.identity, namespaces: config.namespaces, metricsPort: health.metricsPort, probePort: health.probePort },
+    'Started dataaction-operator',
+  );
   operator.startInformers();
 
   const shutdown = new AbortController();

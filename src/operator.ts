@@ -35,15 +35,25 @@ export interface Operator {
   stop(): Promise<void>;
 }
 
-type Spec = { spec?: { organizationRef?: { name?: string }; credentials?: { secretRef?: { name?: string } }; oauthClientSecretRef?: { name?: string } } };
+type Spec = {
+  spec?: { organizationRef?: { name?: string }; credentials?: { secretRef?: { name?: string } }; oauthClientSecretRef?: { name?: string } };
+};
 
 export function createOperator(options: OperatorOptions): Operator {
   const { config, kc, logger, scrubber, metrics } = options;
   const kubeLog: KubeLog = logger.child({ component: 'kube' });
   const namespaces = config.namespaces.length > 0 ? { namespaces: config.namespaces } : {};
   const informerOptions = { ...namespaces, log: kubeLog };
-  const integrations = createInformer<KubernetesObject>(kc, { ...informerOptions, resource: DATA_ACTION_INTEGRATIONS, name: DATA_ACTION_INTEGRATION_NAMES.plural });
-  const organizations = createInformer<KubernetesObject>(kc, { ...informerOptions, resource: GENESYS_CLOUD_ORGANIZATIONS, name: ORGANIZATION_NAMES.plural });
+  const integrations = createInformer<KubernetesObject>(kc, {
+    ...informerOptions,
+    resource: DATA_ACTION_INTEGRATIONS,
+    name: DATA_ACTION_INTEGRATION_NAMES.plural,
+  });
+  const organizations = createInformer<KubernetesObject>(kc, {
+    ...informerOptions,
+    resource: GENESYS_CLOUD_ORGANIZATIONS,
+    name: ORGANIZATION_NAMES.plural,
+  });
   const secrets = createSecretInformer(kc, informerOptions);
   const recorder: EventRecorder = createEventRecorder(kc, { component: 'dataaction-operator', host: config.identity, log: kubeLog });
 
@@ -87,7 +97,11 @@ export function createOperator(options: OperatorOptions): Operator {
     now: () => Date.now(),
     resyncMs: config.resyncPeriodMs,
     observeState: (namespace, name, state, ready) =>
-      metrics.setIntegration(`${namespace}/${name}`, { namespace, state: state ?? 'Unknown', ready: ready as 'True' | 'False' | 'Unknown' }),
+      metrics.setIntegration(`${namespace}/${name}`, {
+        namespace,
+        state: state ?? 'Unknown',
+        ready: ready as 'True' | 'False' | 'Unknown',
+      }),
   };
 
   const daiController = new Controller({
@@ -120,7 +134,9 @@ export function createOperator(options: OperatorOptions): Operator {
     JSON.stringify(previous.metadata?.finalizers ?? []) !== JSON.stringify(current.metadata?.finalizers ?? []) ||
     previous.metadata?.deletionTimestamp !== current.metadata?.deletionTimestamp;
   const readyOf = (o: KubernetesObject): string | undefined =>
-    (o as { status?: { conditions?: Array<{ type: string; status: string; message?: string }> } }).status?.conditions?.find((c) => c.type === CONDITION_TYPES.ready)?.status;
+    (o as { status?: { conditions?: Array<{ type: string; status: string; message?: string }> } }).status?.conditions?.find(
+      (c) => c.type === CONDITION_TYPES.ready,
+    )?.status;
 
   integrations.on('add', (o) => {
     daiController.enqueue(o.metadata?.namespace, o.metadata?.name);
@@ -141,7 +157,8 @@ export function createOperator(options: OperatorOptions): Operator {
   organizations.on('update', (previous, current) => {
     if (worthALook(previous, current)) orgController.enqueue(current.metadata?.namespace, current.metadata?.name);
     // Integrations wait for their organization: tell them when its readiness changes.
-    if (readyOf(previous) !== readyOf(current) || previous.metadata?.generation !== current.metadata?.generation) enqueueIntegrationsOfOrg(current);
+    if (readyOf(previous) !== readyOf(current) || previous.metadata?.generation !== current.metadata?.generation)
+      enqueueIntegrationsOfOrg(current);
   });
   organizations.on('delete', (o) => {
     orgController.enqueue(o.metadata?.namespace, o.metadata?.name);

@@ -31,7 +31,10 @@ export async function watchUntilReady(options: WatchOptions): Promise<number> {
     // so it shows every row Ready when the watch ends.
     const items = (JSON.parse(await kubectl(['get', 'dai', '-n', namespace, '-o', 'json'])) as { items: Item[] }).items;
     const table = await kubectl(['get', 'dai', '-n', namespace]);
-    const withoutAge = table.split('\n').map((line) => line.replace(/\s+\S+\s*$/, '')).join('\n');
+    const withoutAge = table
+      .split('\n')
+      .map((line) => line.replace(/\s+\S+\s*$/, ''))
+      .join('\n');
     if (withoutAge !== shown) {
       shown = withoutAge;
       options.print(`\n[${((Date.now() - started) / 1000).toFixed(1)} s] kubectl get dai -n ${namespace}\n${table.trimEnd()}\n`);

@@ -9,12 +9,7 @@ export type ConditionStatus = (typeof CONDITION_STATUSES)[number];
 export const ConditionSchema = z.object({
   type: z.string().min(1).max(316).describe('Type of condition in CamelCase, e.g. Ready or Synced.'),
   status: z.enum(CONDITION_STATUSES).describe('Status of the condition: True, False or Unknown.'),
-  observedGeneration: z
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .describe('The .metadata.generation the condition was set from.'),
+  observedGeneration: z.number().int().min(0).optional().describe('The .metadata.generation the condition was set from.'),
   lastTransitionTime: z
     .string()
     .max(64)

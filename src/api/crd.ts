@@ -51,7 +51,13 @@ export function findForbiddenConstructs(schema: unknown, path = '$'): string[] {
     if (key in node && !(key === 'id' && path.endsWith('.properties'))) problems.push(`${path}: ${key}`);
   }
   if ('properties' in node && 'additionalProperties' in node) problems.push(`${path}: additionalProperties beside properties`);
-  if (node.type === 'object' && !('properties' in node) && !('additionalProperties' in node) && !('x-kubernetes-preserve-unknown-fields' in node) && !path.endsWith('.metadata')) {
+  if (
+    node.type === 'object' &&
+    !('properties' in node) &&
+    !('additionalProperties' in node) &&
+    !('x-kubernetes-preserve-unknown-fields' in node) &&
+    !path.endsWith('.metadata')
+  ) {
     problems.push(`${path}: object without properties`);
   }
   for (const [key, value] of Object.entries(node)) {

@@ -6,12 +6,7 @@ import {
   DataActionIntegrationSpecSchema,
   DataActionIntegrationStatusSchema,
 } from './data-action-integration.ts';
-import {
-  ORGANIZATION_NAMES,
-  ORGANIZATION_PRINTER_COLUMNS,
-  OrganizationSpecSchema,
-  OrganizationStatusSchema,
-} from './organization.ts';
+import { ORGANIZATION_NAMES, ORGANIZATION_PRINTER_COLUMNS, OrganizationSpecSchema, OrganizationStatusSchema } from './organization.ts';
 
 export const CRD_SOURCES: readonly CrdSource[] = [
   {

@@ -58,9 +58,7 @@ function specRules(): CelRule[] {
 export const DataActionIntegrationSpecSchema = z
   .object({
     organizationRef: LocalObjectReferenceSchema.describe('The GenesysCloudOrganization (same namespace) to create the integration in.'),
-    type: z
-      .enum(INTEGRATION_TYPES)
-      .describe('The data action integration type. Immutable.'),
+    type: z.enum(INTEGRATION_TYPES).describe('The data action integration type. Immutable.'),
     displayName: z
       .string()
       .min(1)
@@ -76,10 +74,7 @@ export const DataActionIntegrationSpecSchema = z
       .max(NOTES_MAX)
       .optional()
       .describe('Notes shown on the platform. The operator appends a line that says it manages the integration.'),
-    active: z
-      .boolean()
-      .default(true)
-      .describe('Whether the integration is Active (true) or Inactive (false) on the platform.'),
+    active: z.boolean().default(true).describe('Whether the integration is Active (true) or Inactive (false) on the platform.'),
     credentials: z
       .object({
         secretRef: LocalObjectReferenceSchema.describe('A Secret in this namespace holding the credential fields of spec.type.'),

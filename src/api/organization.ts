@@ -31,9 +31,7 @@ const typeIdOverrides = Object.fromEntries(
 );
 
 export const OrganizationSpecSchema = z.object({
-  region: z
-    .enum(REGIONS)
-    .describe('The org region as the Genesys tools name it (us-east-1, eu-west-1, ap-southeast-2, ...).'),
+  region: z.enum(REGIONS).describe('The org region as the Genesys tools name it (us-east-1, eu-west-1, ap-southeast-2, ...).'),
   oauthClientSecretRef: LocalObjectReferenceSchema.describe(
     'A Secret in this namespace with keys clientId and clientSecret: a client-credentials OAuth client ' +
       'with the integrations permissions.',

@@ -3,12 +3,7 @@
 import { planCredential } from './credential-plan.ts';
 import { defineKind } from './kind.ts';
 import { defineSecretSchema, delimitedHttpsUrls, endingWith, httpsUrl, pemPrivateKey } from './secret-schema.ts';
-import {
-  ADOBE_CREDENTIAL_SLOT,
-  ADOBE_CREDENTIAL_TYPE_NAME,
-  ADOBE_FIELDS,
-  matchesAdobeCatalogueEntry,
-} from '../platform/unconfirmed.ts';
+import { ADOBE_CREDENTIAL_SLOT, ADOBE_CREDENTIAL_TYPE_NAME, ADOBE_FIELDS, matchesAdobeCatalogueEntry } from '../platform/unconfirmed.ts';
 
 // Defaults the admin guide gives for the dialog's optional fields.
 export const ADOBE_DEFAULT_LOGIN_URL = 'https://ims-na1.adobelogin.com/ims/exchange/jwt';

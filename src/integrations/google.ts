@@ -4,14 +4,7 @@ import { z } from 'zod';
 import { planCredential } from './credential-plan.ts';
 import { defineKind } from './kind.ts';
 import type { CredentialPlan, SecretData } from './kind.ts';
-import {
-  defineSecretSchema,
-  delimitedHttpsUrls,
-  describeIssue,
-  emailAddress,
-  nameKey,
-  pemPrivateKey,
-} from './secret-schema.ts';
+import { defineSecretSchema, delimitedHttpsUrls, describeIssue, emailAddress, nameKey, pemPrivateKey } from './secret-schema.ts';
 import {
   GOOGLE_CLOUD_PLATFORM_FIELDS,
   GOOGLE_CREDENTIAL_SLOT,
@@ -53,7 +46,12 @@ const keyFileFields = defineSecretSchema({
   private_key: { rule: pemPrivateKey },
 });
 
-const cloudPlatformFields = (v: { clientId: string; clientEmail: string; privateKeyId: string; privateKey: string }): Record<string, string> => ({
+const cloudPlatformFields = (v: {
+  clientId: string;
+  clientEmail: string;
+  privateKeyId: string;
+  privateKey: string;
+}): Record<string, string> => ({
   [GOOGLE_CLOUD_PLATFORM_FIELDS.clientId]: v.clientId,
   [GOOGLE_CLOUD_PLATFORM_FIELDS.clientEmail]: v.clientEmail,
   [GOOGLE_CLOUD_PLATFORM_FIELDS.privateKeyId]: v.privateKeyId,
@@ -89,14 +87,22 @@ const cloudPlatform: CredentialPlan = {
     }
     const file = parseKeyFile(keyFile);
     if (file === undefined) {
-      return { ok: false, issues: [describeIssue(GOOGLE_KEY_FILE_KEY, 'must hold a Google service account JSON key file (a JSON object)')] };
+      return {
+        ok: false,
+        issues: [describeIssue(GOOGLE_KEY_FILE_KEY, 'must hold a Google service account JSON key file (a JSON object)')],
+      };
     }
     const reading = keyFileFields.readWithin(file, GOOGLE_KEY_FILE_KEY);
     if (!reading.ok) return reading;
     const v = reading.values;
     return {
       ok: true,
-      fields: cloudPlatformFields({ clientId: v.client_id, clientEmail: v.client_email, privateKeyId: v.private_key_id, privateKey: v.private_key }),
+      fields: cloudPlatformFields({
+        clientId: v.client_id,
+        clientEmail: v.client_email,
+        privateKeyId: v.private_key_id,
+        privateKey: v.private_key,
+      }),
     };
   },
 };

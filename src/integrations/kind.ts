@@ -89,8 +89,7 @@ export function defineKind<S>(def: KindDefinition<S>): IntegrationKind {
   // Settings come from a validated CR, but parse again here so defaults apply even when the
   // API server did not default them (an old object, or an object built in a test).
   // A type with a settings block always gets parsed settings (an absent block means all defaults).
-  const parseSettings = (raw: unknown): S | undefined =>
-    def.settings === undefined ? undefined : def.settings.schema.parse(raw ?? {});
+  const parseSettings = (raw: unknown): S | undefined => (def.settings === undefined ? undefined : def.settings.schema.parse(raw ?? {}));
   return {
     type: def.type,
     title: def.title,

@@ -26,8 +26,7 @@ export type SecretValues<S extends SecretShape> = {
 };
 
 export type SecretReading<S extends SecretShape> =
-  | { readonly ok: true; readonly values: SecretValues<S> }
-  | { readonly ok: false; readonly issues: readonly CredentialIssue[] };
+  { readonly ok: true; readonly values: SecretValues<S> } | { readonly ok: false; readonly issues: readonly CredentialIssue[] };
 
 export interface SecretSchema<S extends SecretShape> {
   readonly keys: { readonly required: readonly string[]; readonly optional: readonly string[] };
@@ -124,10 +123,7 @@ function explain(spec: KeySpec | undefined, value: unknown): string {
 
 export function defineSecretSchema<const S extends SecretShape>(shape: S): SecretSchema<S> {
   const schema = zodSchemaOf(shape);
-  const read = (
-    record: Readonly<Record<string, unknown>>,
-    describe: (key: string, text: string) => CredentialIssue,
-  ): SecretReading<S> => {
+  const read = (record: Readonly<Record<string, unknown>>, describe: (key: string, text: string) => CredentialIssue): SecretReading<S> => {
     const trimmed = trimValues(record, shape);
     const result = schema.safeParse(trimmed);
     if (result.success) return { ok: true, values: result.data as SecretValues<S> };

@@ -69,8 +69,10 @@ const PLANS: Record<WebServicesCredentialType, CredentialPlan | undefined> = {
 const defaults = (): WebServicesSettings => webServicesSettings.parse({});
 
 // An absent block means the defaults, so BasicAuth stands in for a missing credentialType on either side.
-const CREDENTIAL_TYPE_NOW = "(has(self.webServices) && has(self.webServices.credentialType) ? self.webServices.credentialType : 'BasicAuth')";
-const CREDENTIAL_TYPE_BEFORE = "(has(oldSelf.webServices) && has(oldSelf.webServices.credentialType) ? oldSelf.webServices.credentialType : 'BasicAuth')";
+const CREDENTIAL_TYPE_NOW =
+  "(has(self.webServices) && has(self.webServices.credentialType) ? self.webServices.credentialType : 'BasicAuth')";
+const CREDENTIAL_TYPE_BEFORE =
+  "(has(oldSelf.webServices) && has(oldSelf.webServices.credentialType) ? oldSelf.webServices.credentialType : 'BasicAuth')";
 
 export const webServices = defineKind<WebServicesSettings>({
   type: 'WebServices',

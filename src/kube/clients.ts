@@ -1,11 +1,5 @@
 // Where objects live in the API, and the client-node API objects built once per KubeConfig.
-import {
-  CoordinationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  EventsV1Api,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
 
 /** A kind of resource: `group` is '' for the core group (Secrets, ConfigMaps). */
 export interface ResourceRef {

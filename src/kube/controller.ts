@@ -64,7 +64,10 @@ export class Controller {
         onError: (key, error, ms, retries) => {
           metrics.observeReconcile(this.name, 'error', ms / 1000);
           const code = (error as { code?: unknown }).code;
-          logger.warn({ controller: this.name, key, retries, reason: typeof code === 'string' ? code : undefined }, `Reconcile failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
+          logger.warn(
+            { controller: this.name, key, retries, reason: typeof code === 'string' ? code : undefined },
+            `Reconcile failed, retrying: ${error instanceof Error ? error.message : String(error)}`,
+          );
         },
       },
     );

@@ -1,13 +1,7 @@
 // Errors from the Kubernetes API, with a stable `code` the reconciler can switch on.
 
 export type KubeErrorCode =
-  | 'KubeConflict'
-  | 'KubeNotFound'
-  | 'KubeGone'
-  | 'KubeForbidden'
-  | 'KubeInvalid'
-  | 'KubeUnavailable'
-  | 'KubeRequestFailed';
+  'KubeConflict' | 'KubeNotFound' | 'KubeGone' | 'KubeForbidden' | 'KubeInvalid' | 'KubeUnavailable' | 'KubeRequestFailed';
 
 /** A Kubernetes `Status` body, as the API server sends it with an error. */
 export interface KubeStatus {

@@ -107,21 +107,23 @@ export function createEventRecorder(kc: KubeConfig, options: EventRecorderOption
         existing.lastSeen = now;
         const count = existing.count;
         existing.tail = track(
-          existing.tail.then(async () => {
-            try {
-              if (existing.name === '') throw Object.assign(new Error('the first Event was not written'), { code: 404 });
-              await transport.request({
-                method: 'PATCH',
-                path: objectPath({ ...EVENTS, namespace, name: existing.name }),
-                contentType: 'application/merge-patch+json',
-                body: { series: { count, lastObservedTime: formatMicroTime(now) } },
-              });
-            } catch (error) {
-              if (!isNotFound(error)) throw error;
-              // The Event expired or was never written: start again with a fresh one.
-              await create(object, existing, body);
-            }
-          }).catch((error: unknown) => logFailure(error)),
+          existing.tail
+            .then(async () => {
+              try {
+                if (existing.name === '') throw Object.assign(new Error('the first Event was not written'), { code: 404 });
+                await transport.request({
+                  method: 'PATCH',
+                  path: objectPath({ ...EVENTS, namespace, name: existing.name }),
+                  contentType: 'application/merge-patch+json',
+                  body: { series: { count, lastObservedTime: formatMicroTime(now) } },
+                });
+              } catch (error) {
+                if (!isNotFound(error)) throw error;
+                // The Event expired or was never written: start again with a fresh one.
+                await create(object, existing, body);
+              }
+            })
+            .catch((error: unknown) => logFailure(error)),
         );
         return;
       }

@@ -266,7 +266,10 @@ class Reflector<T extends KubernetesObject> {
         const outcome = await this.watch(relistAt, signal);
         if (signal.aborted) break;
         this.settings.hooks.onWatchEnded?.(name, this.namespace, outcome.reason);
-        log.debug({ resource: name, namespace: this.namespace, reason: outcome.reason, events: outcome.events }, `Watch of ${name} in ${scopeName(this.namespace)} ended`);
+        log.debug(
+          { resource: name, namespace: this.namespace, reason: outcome.reason, events: outcome.events },
+          `Watch of ${name} in ${scopeName(this.namespace)} ended`,
+        );
         if (outcome.events > 0) failures = 0;
         // A watch the server closes at once, again and again, must not become a hot loop.
         if (outcome.reason === 'closed' && outcome.events === 0 && clock.now() - started < 1_000) {
@@ -320,7 +323,9 @@ class Reflector<T extends KubernetesObject> {
     do {
       // An empty PartialObjectMetadataList comes with `"items": null` (a nil slice in Go), for example the
       // Secrets of a namespace that has none: an empty page, not an error.
-      const page = await transport.request<Omit<KubernetesListObject<T>, 'items'> & { items?: T[] | null; metadata?: { continue?: string } }>({
+      const page = await transport.request<
+        Omit<KubernetesListObject<T>, 'items'> & { items?: T[] | null; metadata?: { continue?: string } }
+      >({
         method: 'GET',
         path: this.path,
         query: { ...this.query(), limit: pageSize, continue: continueToken },

@@ -168,7 +168,12 @@ class LeaderElector {
         const created = await this.transport.request<Lease>({
           method: 'POST',
           path: collectionPath(LEASES, this.config.namespace),
-          body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.config.name, namespace: this.config.namespace }, spec: mine },
+          body: {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name: this.config.name, namespace: this.config.namespace },
+            spec: mine,
+          },
           timeoutMs: timeout,
         });
         this.observe(created.spec ?? mine);
@@ -209,7 +214,13 @@ class LeaderElector {
         path: this.path,
         body: {
           ...current,
-          spec: { holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: current.spec.leaseTransitions ?? 0 },
+          spec: {
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            acquireTime: now,
+            renewTime: now,
+            leaseTransitions: current.spec.leaseTransitions ?? 0,
+          },
         },
       });
       this.log.info({ lease: this.lease, identity: this.config.identity }, `Released lease ${this.lease}`);

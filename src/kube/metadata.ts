@@ -54,19 +54,16 @@ export async function removeFinalizer(
 ): Promise<KubernetesObject> {
   const finalizers = object.metadata?.finalizers ?? [];
   if (!finalizers.includes(finalizer)) return object;
-  return patchMetadata(
-    kc,
-    target,
-    { finalizers: finalizers.filter((name) => name !== finalizer) },
-    resourceVersionOf(object),
-  );
+  return patchMetadata(kc, target, { finalizers: finalizers.filter((name) => name !== finalizer) }, resourceVersionOf(object));
 }
 
 function resourceVersionOf(object: KubernetesObject): string {
   const resourceVersion = object.metadata?.resourceVersion;
   // Without a resourceVersion the patch would be unguarded; refuse rather than risk a lost update.
   if (resourceVersion === undefined || resourceVersion === '') {
-    throw new MissingResourceVersionError(`Object ${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''} has no resourceVersion`);
+    throw new MissingResourceVersionError(
+      `Object ${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''} has no resourceVersion`,
+    );
   }
   return resourceVersion;
 }

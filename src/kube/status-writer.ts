@@ -30,8 +30,7 @@ export function findCondition(conditions: readonly Condition[] | undefined, type
  */
 export function setCondition(conditions: readonly Condition[] | undefined, next: ConditionUpdate, now: Date): Condition[] {
   const existing = findCondition(conditions, next.type);
-  const lastTransitionTime =
-    existing !== undefined && existing.status === next.status ? existing.lastTransitionTime : formatTime(now);
+  const lastTransitionTime = existing !== undefined && existing.status === next.status ? existing.lastTransitionTime : formatTime(now);
   const updated: Condition = { ...next, lastTransitionTime };
   if (existing === undefined) return [...(conditions ?? []), updated];
   return (conditions ?? []).map((condition) => (condition.type === next.type ? updated : condition));

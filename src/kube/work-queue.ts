@@ -273,12 +273,7 @@ export interface WorkerHooks {
  * key back with backoff; one that succeeds resets the key's backoff, then requeues after
  * `requeueAfterMs` when asked.
  */
-export async function runWorkers(
-  queue: WorkQueue,
-  concurrency: number,
-  handle: KeyHandler,
-  hooks: WorkerHooks = {},
-): Promise<void> {
+export async function runWorkers(queue: WorkQueue, concurrency: number, handle: KeyHandler, hooks: WorkerHooks = {}): Promise<void> {
   const work = async (): Promise<void> => {
     for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
       const started = queue.clock.now();

@@ -85,9 +85,7 @@ function listen(address: string, handler: Handler): Promise<Server> {
   if (bind === undefined) return Promise.reject(new HealthServerError(`Invalid bind address ${JSON.stringify(address)}`));
   const server = createServer(handler);
   return new Promise((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(new HealthServerError(`Could not listen on ${address}: ${error.message}`, { cause: error })),
-    );
+    server.once('error', (error) => reject(new HealthServerError(`Could not listen on ${address}: ${error.message}`, { cause: error })));
     server.listen({ host: bind.host, port: bind.port }, () => resolve(server));
   });
 }

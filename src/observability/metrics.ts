@@ -61,8 +61,8 @@ export interface MetricsOptions {
 
 // controller-runtime's reconcile_time_seconds buckets.
 const RECONCILE_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75,
-  2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5,
+  5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
 ];
 // client-go's workqueue buckets: 10ns to 1000s, ten per decade.
 const WORKQUEUE_BUCKETS = Array.from({ length: 12 }, (_, i) => Number((1e-8 * 10 ** i).toPrecision(1)));
@@ -147,11 +147,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     [...(inFlight.get(name)?.values() ?? [])].map((started) => Math.max(0, now() - started) / 1000);
   new Gauge({
     name: 'workqueue_unfinished_work_seconds',
-    help: 'How many seconds of work has been done that is in progress and hasn\'t been observed by work_duration',
+    help: "How many seconds of work has been done that is in progress and hasn't been observed by work_duration",
     labelNames: ['name'] as const,
     registers,
     collect() {
-      for (const name of inFlight.keys()) this.set({ name }, inFlightSeconds(name).reduce((a, b) => a + b, 0));
+      for (const name of inFlight.keys())
+        this.set(
+          { name },
+          inFlightSeconds(name).reduce((a, b) => a + b, 0),
+        );
     },
   });
   new Gauge({
@@ -185,7 +189,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const budgetWait = new Counter({
     name: 'dataactions_platform_budget_wait_seconds_total',
-    help: 'Time requests waited for their organization\'s request budget before being sent',
+    help: "Time requests waited for their organization's request budget before being sent",
     registers,
   });
   const rateLimited = new Counter({

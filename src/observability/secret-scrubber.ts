@@ -159,9 +159,7 @@ export class SecretScrubber {
     }
     if (Array.isArray(value)) return value.map((item) => this.scrubValue(item));
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [this.scrub(key), this.scrubValue(item)]),
-      );
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.scrub(key), this.scrubValue(item)]));
     }
     return value;
   }

@@ -272,11 +272,15 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         } catch (e) {
           if (!isPlatformError(e) || e.code !== 'Conflict') throw e;
           if (attempt >= maxConfigAttempts) {
-            throw new PlatformError('Conflict', `Config of integration ${id} kept changing: gave up after ${attempt} attempts (${e.message})`, {
-              ...(e.status === undefined ? {} : { status: e.status }),
-              ...(e.contextId === undefined ? {} : { contextId: e.contextId }),
-              ...(e.platformCode === undefined ? {} : { platformCode: e.platformCode }),
-            });
+            throw new PlatformError(
+              'Conflict',
+              `Config of integration ${id} kept changing: gave up after ${attempt} attempts (${e.message})`,
+              {
+                ...(e.status === undefined ? {} : { status: e.status }),
+                ...(e.contextId === undefined ? {} : { contextId: e.contextId }),
+                ...(e.platformCode === undefined ? {} : { platformCode: e.platformCode }),
+              },
+            );
           }
           // Someone else is writing: let them finish before reading again.
           await clock.sleep(backoffDelayMs(attempt, { ...retry, baseDelayMs: Math.min(retry.baseDelayMs, 200) }));

@@ -70,8 +70,7 @@ export class Transport {
     for (;;) {
       attempt += 1;
       const result = await this.attempt(exchange, attempt > 1);
-      const mayRetryFailure = (): boolean =>
-        failures < retry.maxAttempts && clock.now() - startedAt < retry.maxElapsedMs;
+      const mayRetryFailure = (): boolean => failures < retry.maxAttempts && clock.now() - startedAt < retry.maxElapsedMs;
 
       if (result.kind === 'failure') {
         failures += 1;
@@ -151,7 +150,9 @@ export class Transport {
 
   private failureError(exchange: Exchange, failure: AttemptResult & { kind: 'failure' }): PlatformError {
     const what = `${exchange.method} ${exchange.route}`;
-    const reason = failure.timedOut ? `no answer within ${this.options.timeoutMs} ms` : `connection failed (${causeCode(failure.cause) ?? 'network error'})`;
+    const reason = failure.timedOut
+      ? `no answer within ${this.options.timeoutMs} ms`
+      : `connection failed (${causeCode(failure.cause) ?? 'network error'})`;
     if (!exchange.repeatable && failure.sent) {
       return new PlatformError('UnknownOutcome', `${what}: ${reason}; the platform may have processed it`);
     }
@@ -169,10 +170,15 @@ export class Transport {
     const platformMessage = body.message ?? body.error_description ?? body.error;
     const platformCode = body.code ?? body.error;
     const contextId = body.contextId ?? response.headers.get('inin-correlation-id') ?? undefined;
-    const message = platformMessage === undefined ? '' : scrubMessage(platformMessage, [...(exchange.secrets ?? []), ...result.credentials]);
-    const code: PlatformErrorCode = extra.unknownOutcome === true
-      ? 'UnknownOutcome'
-      : codeForStatus(response.status, { ...(platformCode === undefined ? {} : { code: platformCode }), ...(platformMessage === undefined ? {} : { message: platformMessage }) });
+    const message =
+      platformMessage === undefined ? '' : scrubMessage(platformMessage, [...(exchange.secrets ?? []), ...result.credentials]);
+    const code: PlatformErrorCode =
+      extra.unknownOutcome === true
+        ? 'UnknownOutcome'
+        : codeForStatus(response.status, {
+            ...(platformCode === undefined ? {} : { code: platformCode }),
+            ...(platformMessage === undefined ? {} : { message: platformMessage }),
+          });
     const suffix = extra.unknownOutcome === true ? '; the platform may have processed it' : '';
     return new PlatformError(
       code,

@@ -112,12 +112,29 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
           status.credentialsRevision = action.revision;
           events.push({ type: 'Normal', reason: 'CredentialsWritten', message: `Wrote credential ${id} from the Secret` });
           if (id !== action.credentialId && !actions.some((a) => a.type === 'configure' && a.link !== undefined)) {
-            await configure(deps, context, client(), { integrationId: context.resource.metadata.annotations?.[ANNOTATIONS.integrationId] ?? status.integrationId ?? '', link: { slot: context.resolved?.credentialSlot ?? context.kind.credentialSlot, credentialId: id } }, events, status, takeKnownConfig());
+            await configure(
+              deps,
+              context,
+              client(),
+              {
+                integrationId: context.resource.metadata.annotations?.[ANNOTATIONS.integrationId] ?? status.integrationId ?? '',
+                link: { slot: context.resolved?.credentialSlot ?? context.kind.credentialSlot, credentialId: id },
+              },
+              events,
+              status,
+              takeKnownConfig(),
+            );
           }
           break;
         }
         case 'configure': {
-          const link = action.link === undefined ? undefined : { slot: action.link.slot, credentialId: action.link.credentialId === undefined ? writtenCredential ?? null : action.link.credentialId };
+          const link =
+            action.link === undefined
+              ? undefined
+              : {
+                  slot: action.link.slot,
+                  credentialId: action.link.credentialId === undefined ? (writtenCredential ?? null) : action.link.credentialId,
+                };
           await configure(deps, context, client(), { ...action, link }, events, status, takeKnownConfig());
           break;
         }
@@ -159,20 +176,24 @@ async function configure(
   known: IntegrationConfig | undefined,
 ): Promise<void> {
   const write = async (name: string | undefined): Promise<void> => {
-    await client.updateConfig(request.integrationId, (current) => {
-      const credentials: Record<string, { id: string }> = { ...current.credentials };
-      if (request.link !== undefined) {
-        if (request.link.credentialId === null) delete credentials[request.link.slot];
-        else credentials[request.link.slot] = { id: request.link.credentialId };
-      }
-      return {
-        name: name ?? current.name,
-        notes: request.notes ?? current.notes,
-        properties: { ...current.properties, ...request.properties },
-        advanced: current.advanced,
-        credentials,
-      };
-    }, known);
+    await client.updateConfig(
+      request.integrationId,
+      (current) => {
+        const credentials: Record<string, { id: string }> = { ...current.credentials };
+        if (request.link !== undefined) {
+          if (request.link.credentialId === null) delete credentials[request.link.slot];
+          else credentials[request.link.slot] = { id: request.link.credentialId };
+        }
+        return {
+          name: name ?? current.name,
+          notes: request.notes ?? current.notes,
+          properties: { ...current.properties, ...request.properties },
+          advanced: current.advanced,
+          credentials,
+        };
+      },
+      known,
+    );
   };
   const wanted = request.name;
   if (wanted === undefined) {
@@ -189,7 +210,11 @@ async function configure(
     session.reserveName(chosen, request.integrationId, deps.now());
     status.platformName = chosen;
     if (chosen !== wanted.base && chosen !== wanted.prefer) {
-      events.push({ type: 'Normal', reason: 'NameChosen', message: `Named the integration "${chosen}": "${wanted.base}" is carried by another integration of the organization` });
+      events.push({
+        type: 'Normal',
+        reason: 'NameChosen',
+        message: `Named the integration "${chosen}": "${wanted.base}" is carried by another integration of the organization`,
+      });
     }
   });
 }

@@ -117,7 +117,11 @@ function decideCreation(
   finalizer: Action[],
   events: EventNote[],
 ): Decision {
-  const creating: ConditionVerdict = { status: 'False', reason: READY_REASONS.creating, message: 'Creating the integration on the platform' };
+  const creating: ConditionVerdict = {
+    status: 'False',
+    reason: READY_REASONS.creating,
+    message: 'Creating the integration on the platform',
+  };
   if (markerMatch !== undefined) {
     // A create from an earlier pass went through but its id was never recorded: take it, never create twice.
     return settle([...finalizer, { type: 'recordIntegrationId', id: markerMatch }], {}, creating, SYNCED_OK, events, 0);
@@ -126,7 +130,14 @@ function decideCreation(
   if (used >= desired.maxInstances) {
     const message = `The organization already has ${used} of at most ${desired.maxInstances} integrations of this type; nothing was created`;
     const verdict = failed(TERMINAL_REASONS.quotaExceeded, message);
-    return settle(finalizer, {}, verdict, verdict, [...events, { type: 'Warning', reason: TERMINAL_REASONS.quotaExceeded, message }], undefined);
+    return settle(
+      finalizer,
+      {},
+      verdict,
+      verdict,
+      [...events, { type: 'Warning', reason: TERMINAL_REASONS.quotaExceeded, message }],
+      undefined,
+    );
   }
   return settle(
     [
@@ -170,7 +181,14 @@ function decideExisting(
   if (integration.typeId !== desired.typeId) {
     const message = `Integration ${integration.id} is of platform type ${integration.typeId}, not ${desired.typeId}`;
     const verdict = failed(TERMINAL_REASONS.invalidSpec, message);
-    return settle(finalizer, {}, verdict, verdict, [...events, { type: 'Warning', reason: TERMINAL_REASONS.invalidSpec, message }], undefined);
+    return settle(
+      finalizer,
+      {},
+      verdict,
+      verdict,
+      [...events, { type: 'Warning', reason: TERMINAL_REASONS.invalidSpec, message }],
+      undefined,
+    );
   }
   const actions: Action[] = [...finalizer];
   const drift: string[] = [];
@@ -187,7 +205,7 @@ function decideExisting(
   if (desired.credential !== undefined) {
     // A credential deleted by hand is written anew (and linked) even though the Secret did not change.
     if (integration.ownedCredentialGone) drift.push('credential');
-    const owned = integration.ownedCredentialGone ? undefined : status.credentialId ?? linked;
+    const owned = integration.ownedCredentialGone ? undefined : (status.credentialId ?? linked);
     const stale = owned === undefined || status.credentialsRevision !== desired.credential.revision || status.credentialId !== owned;
     if (stale) {
       actions.push({
@@ -241,7 +259,11 @@ function decideExisting(
     events.push({ type: 'Normal', reason: 'DriftReverted', message: `Reverted changes made on the platform to the ${drift.join(', ')}` });
   }
   if (stateChange && !spun) {
-    events.push({ type: 'Normal', reason: desired.active ? 'Activating' : 'Deactivating', message: `Set integration ${integration.id} ${desired.active ? 'Active' : 'Inactive'}` });
+    events.push({
+      type: 'Normal',
+      reason: desired.active ? 'Activating' : 'Deactivating',
+      message: `Set integration ${integration.id} ${desired.active ? 'Active' : 'Inactive'}`,
+    });
   }
   if (kept !== undefined) statusPatch.platformName = kept;
   if (!stateChange) statusPatch.state = integration.reportedState;
@@ -255,14 +277,22 @@ function decideExisting(
 function readiness(integration: ObservedIntegration, active: boolean, stateChange: boolean): ConditionVerdict {
   const reported = integration.reportedState;
   if (reported === 'ERROR') {
-    return { status: 'False', reason: READY_REASONS.error, message: `The platform reports an error: ${integration.reportedMessage ?? 'no detail given'}` };
+    return {
+      status: 'False',
+      reason: READY_REASONS.error,
+      message: `The platform reports an error: ${integration.reportedMessage ?? 'no detail given'}`,
+    };
   }
   const moving: ConditionVerdict = active
     ? { status: 'False', reason: READY_REASONS.activating, message: 'Waiting for the platform to report the integration Active' }
     : { status: 'False', reason: READY_REASONS.deactivating, message: 'Waiting for the platform to report the integration Inactive' };
   if (stateChange) return moving;
   if (reported === (active ? 'ACTIVE' : 'INACTIVE')) {
-    return { status: 'True', reason: READY_REASONS.available, message: `The integration is ${active ? 'Active' : 'Inactive'} on the platform` };
+    return {
+      status: 'True',
+      reason: READY_REASONS.available,
+      message: `The integration is ${active ? 'Active' : 'Inactive'} on the platform`,
+    };
   }
   return moving;
 }

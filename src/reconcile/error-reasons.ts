@@ -24,7 +24,10 @@ export function verdictFor(error: unknown): ErrorVerdict {
       case 'RateLimited':
         return { reason: RETRYABLE_REASONS.rateLimited, message, terminal: false, retryAfterMs: error.retryAfterMs };
       case 'UnknownOutcome':
-        return retryable(RETRYABLE_REASONS.createIncomplete, `The outcome of a create call is unknown (${message}); looking before creating again`);
+        return retryable(
+          RETRYABLE_REASONS.createIncomplete,
+          `The outcome of a create call is unknown (${message}); looking before creating again`,
+        );
       default:
         return retryable(RETRYABLE_REASONS.platformError, message);
     }

@@ -17,7 +17,7 @@ export async function reconcileIntegration(deps: ReconcilerDeps, namespace: stri
   if (object === undefined) return {};
   const ref = { group: GROUP, version: VERSION, plural: DATA_ACTION_INTEGRATION_NAMES.plural, namespace, name };
   const log = deps.logger.child({ kind: DATA_ACTION_INTEGRATION_NAMES.kind, namespace, name });
-  const current = ((object as { status?: DataActionIntegrationStatus }).status ?? {});
+  const current = (object as { status?: DataActionIntegrationStatus }).status ?? {};
   const generation = object.metadata?.generation ?? 0;
 
   let decision: Decision | undefined;

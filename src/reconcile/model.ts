@@ -31,8 +31,7 @@ export interface DesiredIntegration {
   readonly properties: Readonly<Record<string, unknown>>;
   /** undefined when the type, so configured, takes no credential. */
   readonly credential:
-    | { readonly typeName: string; readonly fields: Readonly<Record<string, string>>; readonly revision: string }
-    | undefined;
+    { readonly typeName: string; readonly fields: Readonly<Record<string, string>>; readonly revision: string } | undefined;
   /** Install limit: the platform's maxInstances, else the admin guide's number. */
   readonly maxInstances: number;
   readonly deprecation: string | undefined;

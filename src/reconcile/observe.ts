@@ -39,7 +39,11 @@ export type ObserveResult =
 export async function observeIntegration(deps: ReconcilerDeps, object: KubernetesObject): Promise<ObserveResult> {
   const parsed = DataActionIntegrationSchema.safeParse(object);
   if (!parsed.success) {
-    return { ok: false, object, message: `The resource does not match its schema: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` };
+    return {
+      ok: false,
+      object,
+      message: `The resource does not match its schema: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    };
   }
   const resource = parsed.data;
   const kind = kindOf(resource.spec.type);
@@ -52,7 +56,8 @@ export async function observeIntegration(deps: ReconcilerDeps, object: Kubernete
   const org = parseOrganization(deps.organizations.get(namespace, orgName));
   const orgReady = org?.status?.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
   if (org === undefined || orgReady?.status !== 'True') {
-    const why = org === undefined ? 'was not found' : `is not Ready${orgReady === undefined ? '' : ` (${orgReady.reason}: ${orgReady.message})`}`;
+    const why =
+      org === undefined ? 'was not found' : `is not Ready${orgReady === undefined ? '' : ` (${orgReady.reason}: ${orgReady.message})`}`;
     return blocked(observed, kind, object, resource, now, {
       reason: RETRYABLE_REASONS.organizationNotReady,
       message: `GenesysCloudOrganization "${orgName}" ${why}`,
@@ -61,7 +66,11 @@ export async function observeIntegration(deps: ReconcilerDeps, object: Kubernete
   }
   const opened = await openSession(deps, org);
   if (!opened.ok) {
-    return blocked(observed, kind, object, resource, now, { reason: RETRYABLE_REASONS.organizationNotReady, message: `GenesysCloudOrganization "${orgName}": ${opened.message}`, allowsDeletion: false });
+    return blocked(observed, kind, object, resource, now, {
+      reason: RETRYABLE_REASONS.organizationNotReady,
+      message: `GenesysCloudOrganization "${orgName}": ${opened.message}`,
+      allowsDeletion: false,
+    });
   }
   const session = opened.session;
   const override = (org.spec.integrationTypeIds as Record<string, string | undefined> | undefined)?.[kind.type];
@@ -76,7 +85,9 @@ export async function observeIntegration(deps: ReconcilerDeps, object: Kubernete
 
   let context: ObservedContext = { object, resource, kind, session, resolved };
   const { desired, blocker } = await desire(deps, resource, kind, resolved, session);
-  const skipPlatform = (blocker !== undefined && !(observed.deleting && blocker.allowsDeletion)) || (observed.deleting && observed.deletionPolicy === 'Orphan');
+  const skipPlatform =
+    (blocker !== undefined && !(observed.deleting && blocker.allowsDeletion)) ||
+    (observed.deleting && observed.deletionPolicy === 'Orphan');
   let platform: ObservedPlatform = { kind: 'skipped' };
   if (!skipPlatform) {
     const seen = await observePlatform(session, observed, resolved, now);
@@ -134,11 +145,25 @@ async function desire(
   if (plan !== undefined) {
     const secretName = spec.credentials?.secretRef.name;
     if (secretName === undefined) {
-      return { desired: undefined, blocker: { reason: TERMINAL_REASONS.invalidSpec, message: `spec.credentials.secretRef is required for spec.type ${kind.type}`, allowsDeletion: true } };
+      return {
+        desired: undefined,
+        blocker: {
+          reason: TERMINAL_REASONS.invalidSpec,
+          message: `spec.credentials.secretRef is required for spec.type ${kind.type}`,
+          allowsDeletion: true,
+        },
+      };
     }
     const data = await deps.readSecret(resource.metadata.namespace ?? '', secretName);
     if (data === undefined) {
-      return { desired: undefined, blocker: { reason: TERMINAL_REASONS.secretNotFound, message: `Secret "${secretName}" (spec.credentials.secretRef) was not found`, allowsDeletion: true } };
+      return {
+        desired: undefined,
+        blocker: {
+          reason: TERMINAL_REASONS.secretNotFound,
+          message: `Secret "${secretName}" (spec.credentials.secretRef) was not found`,
+          allowsDeletion: true,
+        },
+      };
     }
     for (const value of Object.values(data)) deps.scrubber.add(value);
     const mapped = plan.map(data);
@@ -146,7 +171,11 @@ async function desire(
       const message = `Secret "${secretName}": ${mapped.issues.map((i) => i.message).join('; ')}`;
       return { desired: undefined, blocker: { reason: TERMINAL_REASONS.invalidCredentials, message, allowsDeletion: true } };
     }
-    const revision = credentialsRevision({ orgSecret: session.revisionKey, uid: resource.metadata.uid ?? '' }, plan.credentialTypeName, mapped.fields);
+    const revision = credentialsRevision(
+      { orgSecret: session.revisionKey, uid: resource.metadata.uid ?? '' },
+      plan.credentialTypeName,
+      mapped.fields,
+    );
     credential = { typeName: plan.credentialTypeName, fields: mapped.fields, revision };
   }
   const owner = { namespace: resource.metadata.namespace ?? '', name: resource.metadata.name, uid: resource.metadata.uid ?? '' };

@@ -4,8 +4,7 @@ import type { ReconcilerDeps } from './deps.ts';
 import { EndpointNotAllowedError, type OrgSession } from './org-sessions.ts';
 
 export type SessionResult =
-  | { readonly ok: true; readonly session: OrgSession }
-  | { readonly ok: false; readonly reason: SyncedReason; readonly message: string };
+  { readonly ok: true; readonly session: OrgSession } | { readonly ok: false; readonly reason: SyncedReason; readonly message: string };
 
 const OAUTH_KEYS = ['clientId', 'clientSecret'] as const;
 
@@ -19,7 +18,11 @@ export async function openSession(deps: ReconcilerDeps, org: GenesysCloudOrganiz
   const secretName = org.spec.oauthClientSecretRef.name;
   const data = await deps.readSecret(namespace, secretName);
   if (data === undefined) {
-    return { ok: false, reason: TERMINAL_REASONS.secretNotFound, message: `Secret "${secretName}" (spec.oauthClientSecretRef) was not found` };
+    return {
+      ok: false,
+      reason: TERMINAL_REASONS.secretNotFound,
+      message: `Secret "${secretName}" (spec.oauthClientSecretRef) was not found`,
+    };
   }
   const missing = OAUTH_KEYS.filter((key) => (data[key]?.trim() ?? '') === '');
   if (missing.length > 0) {

@@ -98,7 +98,8 @@ export class OrgSession {
     if (typeId === undefined) return undefined;
     // A slot the type itself declares wins over the kind's (possibly unconfirmed) guess when they differ.
     const slots = Object.keys(entry?.credentials ?? {});
-    const credentialSlot = slots.includes(kind.credentialSlot) || slots.length !== 1 ? kind.credentialSlot : (slots[0] ?? kind.credentialSlot);
+    const credentialSlot =
+      slots.includes(kind.credentialSlot) || slots.length !== 1 ? kind.credentialSlot : (slots[0] ?? kind.credentialSlot);
     return { typeId, maxInstances: entry?.maxInstances ?? kind.installLimit, credentialSlot };
   }
 

@@ -31,7 +31,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
   const ref = { group: GROUP, version: VERSION, plural: ORGANIZATION_NAMES.plural, namespace, name };
   const log = deps.logger.child({ kind: ORGANIZATION_NAMES.kind, namespace, name });
   const org = parseOrganization(object);
-  const current = ((object as { status?: OrganizationStatus }).status ?? {});
+  const current = (object as { status?: OrganizationStatus }).status ?? {};
   const generation = object.metadata?.generation ?? 0;
   const users = deps.integrations
     .list(namespace)
@@ -45,7 +45,12 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
       if (!finalizers.includes(FINALIZER)) return {};
       if (users.length > 0) {
         await write(deps, ref, current, { ...current, inUseBy: users });
-        deps.events.record(object, 'Warning', 'InUse', `Still used by ${users.length} DataActionIntegration(s): ${users.slice(0, 10).join(', ')}`);
+        deps.events.record(
+          object,
+          'Warning',
+          'InUse',
+          `Still used by ${users.length} DataActionIntegration(s): ${users.slice(0, 10).join(', ')}`,
+        );
         return { requeueAfterMs: IN_USE_POLL_MS };
       }
       await removeFinalizer(deps.kc, ref, object, FINALIZER);
@@ -62,15 +67,29 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
 
   const now = new Date(deps.now());
   const ready = (status: 'True' | 'False', reason: string, message: string): KubeCondition[] =>
-    setCondition(current.conditions as KubeCondition[] | undefined, { type: CONDITION_TYPES.ready, status, reason, message: deps.scrubber.scrub(message), observedGeneration: generation }, now);
+    setCondition(
+      current.conditions as KubeCondition[] | undefined,
+      { type: CONDITION_TYPES.ready, status, reason, message: deps.scrubber.scrub(message), observedGeneration: generation },
+      now,
+    );
 
   if (org === undefined) {
-    await write(deps, ref, current, { ...current, observedGeneration: generation, inUseBy: users, conditions: ready('False', ORGANIZATION_READY_REASONS.invalidSpec, 'The resource does not match its schema') });
+    await write(deps, ref, current, {
+      ...current,
+      observedGeneration: generation,
+      inUseBy: users,
+      conditions: ready('False', ORGANIZATION_READY_REASONS.invalidSpec, 'The resource does not match its schema'),
+    });
     return {};
   }
   const opened = await openSession(deps, org);
   if (!opened.ok) {
-    await write(deps, ref, current, { ...current, observedGeneration: generation, inUseBy: users, conditions: ready('False', opened.reason, opened.message) });
+    await write(deps, ref, current, {
+      ...current,
+      observedGeneration: generation,
+      inUseBy: users,
+      conditions: ready('False', opened.reason, opened.message),
+    });
     deps.events.record(object, 'Warning', opened.reason, deps.scrubber.scrub(opened.message));
     return { requeueAfterMs: jitter(deps.resyncMs) };
   }
@@ -117,7 +136,12 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
     if (isConflict(error)) return { requeueAfterMs: 100 };
     if (isNotFound(error)) return {};
     const verdict = verdictFor(error);
-    await write(deps, ref, current, { ...current, observedGeneration: generation, inUseBy: users, conditions: ready('False', verdict.reason, verdict.message) });
+    await write(deps, ref, current, {
+      ...current,
+      observedGeneration: generation,
+      inUseBy: users,
+      conditions: ready('False', verdict.reason, verdict.message),
+    });
     if (verdict.terminal) {
       log.warn({ reason: verdict.reason }, `Could not connect: ${deps.scrubber.scrub(verdict.message)}`);
       return { requeueAfterMs: jitter(deps.resyncMs) };

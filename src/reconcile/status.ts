@@ -21,9 +21,10 @@ export function composeStatus(
       else merged[key] = value;
     }
   }
-  const synced: ConditionVerdict = failure === undefined
-    ? (decision?.synced ?? { status: 'Unknown', reason: 'ReconcileSuccess', message: '' })
-    : { status: 'False', reason: failure.reason, message: failure.message };
+  const synced: ConditionVerdict =
+    failure === undefined
+      ? (decision?.synced ?? { status: 'Unknown', reason: 'ReconcileSuccess', message: '' })
+      : { status: 'False', reason: failure.reason, message: failure.message };
   const previousReady = current.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
   let ready: ConditionVerdict;
   if (failure === undefined) ready = decision?.ready ?? { status: 'Unknown', reason: 'Creating', message: '' };
@@ -32,8 +33,15 @@ export function composeStatus(
   else ready = { status: previousReady.status, reason: previousReady.reason as ConditionVerdict['reason'], message: previousReady.message };
 
   let conditions = (current.conditions ?? []) as KubeCondition[];
-  for (const [type, verdict] of [[CONDITION_TYPES.ready, ready], [CONDITION_TYPES.synced, synced]] as const) {
-    conditions = setCondition(conditions, { type, status: verdict.status, reason: verdict.reason, message: scrub(verdict.message), observedGeneration: generation }, now);
+  for (const [type, verdict] of [
+    [CONDITION_TYPES.ready, ready],
+    [CONDITION_TYPES.synced, synced],
+  ] as const) {
+    conditions = setCondition(
+      conditions,
+      { type, status: verdict.status, reason: verdict.reason, message: scrub(verdict.message), observedGeneration: generation },
+      now,
+    );
   }
   return { ...(merged as DataActionIntegrationStatus), observedGeneration: generation, conditions: conditions };
 }

@@ -79,7 +79,12 @@ export async function planBaseline(workload: Workload, emulator: Emulator, reque
 }
 
 /** `terraform apply` of the planned integrations on an empty org; `parallelism` resources at once. */
-export async function applyBaseline(client: PlatformClient, emulator: Emulator, integrations: readonly BaselineIntegration[], parallelism: number): Promise<BaselineRun> {
+export async function applyBaseline(
+  client: PlatformClient,
+  emulator: Emulator,
+  integrations: readonly BaselineIntegration[],
+  parallelism: number,
+): Promise<BaselineRun> {
   const before = emulator.control.calls();
   const started = performance.now();
   const ids: string[] = [];
@@ -111,7 +116,13 @@ async function createAsTerraformDoes(client: PlatformClient, integration: Baseli
   const credentialId =
     integration.credential === undefined
       ? undefined
-      : (await client.createCredential({ name: `${integration.name} credential`, typeName: integration.credential.typeName, fields: integration.credential.fields })).id;
+      : (
+          await client.createCredential({
+            name: `${integration.name} credential`,
+            typeName: integration.credential.typeName,
+            fields: integration.credential.fields,
+          })
+        ).id;
   const { id } = await client.createIntegration({ integrationTypeId: integration.typeId });
   await client.updateConfig(id, (current) => ({
     name: integration.name,

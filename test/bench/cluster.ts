@@ -39,7 +39,12 @@ export class BenchCluster {
     await this.transport.request({
       method: 'POST',
       path: collectionPath(SECRETS, namespace),
-      body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bench-placeholder' }, stringData: { note: 'keeps the namespace from being empty of Secrets' } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'bench-placeholder' },
+        stringData: { note: 'keeps the namespace from being empty of Secrets' },
+      },
     });
   }
 
@@ -50,7 +55,10 @@ export class BenchCluster {
   }
 
   async listIntegrations(namespace: string): Promise<Json[]> {
-    const list = await this.transport.request<{ items: Json[] }>({ method: 'GET', path: collectionPath(DATA_ACTION_INTEGRATIONS, namespace) });
+    const list = await this.transport.request<{ items: Json[] }>({
+      method: 'GET',
+      path: collectionPath(DATA_ACTION_INTEGRATIONS, namespace),
+    });
     return list.items;
   }
 

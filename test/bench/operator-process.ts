@@ -68,9 +68,13 @@ export class OperatorProcess {
   async waitUntilReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`The operator exited with code ${this.child.exitCode}: ${this.lines.slice(-5).join('\n')}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`The operator exited with code ${this.child.exitCode}: ${this.lines.slice(-5).join('\n')}`);
       if (this.ports !== undefined) {
-        const status = await fetch(`http://127.0.0.1:${this.ports.probe}/readyz`).then((r) => r.status, () => 0);
+        const status = await fetch(`http://127.0.0.1:${this.ports.probe}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status === 200) return;
       }
       if (Date.now() > deadline) throw new Error(`The operator was not ready after ${timeoutMs} ms`);
@@ -115,7 +119,8 @@ export class OperatorProcess {
     if (this.ports !== undefined || !line.includes(STARTED_MESSAGE)) return;
     try {
       const entry = JSON.parse(line) as { metricsPort?: number; probePort?: number };
-      if (entry.metricsPort !== undefined && entry.probePort !== undefined) this.ports = { metrics: entry.metricsPort, probe: entry.probePort };
+      if (entry.metricsPort !== undefined && entry.probePort !== undefined)
+        this.ports = { metrics: entry.metricsPort, probe: entry.probePort };
     } catch {
       // Not a JSON line: keep waiting for one.
     }
@@ -127,10 +132,15 @@ export async function compileOperator(): Promise<string> {
   const outDir = join(repoRoot, '.bench', 'dist');
   const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [tsc, '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', outDir], { cwd: repoRoot }, (error, stdout) => {
-      if (error === null) resolve();
-      else reject(new Error(`tsc failed: ${stdout.trim() || error.message}`));
-    });
+    execFile(
+      process.execPath,
+      [tsc, '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', outDir],
+      { cwd: repoRoot },
+      (error, stdout) => {
+        if (error === null) resolve();
+        else reject(new Error(`tsc failed: ${stdout.trim() || error.message}`));
+      },
+    );
   });
   return join(outDir, 'main.js');
 }

@@ -11,10 +11,30 @@ export function formatScenario(r: ScenarioResult): string {
   lines.push(row(['', 'operator', 'baseline', 'op/base'], [44, 10, 10, 8]));
   const opCalls = totalOf(r.operator.calls);
   const baseCalls = totalOf(r.baseline.calls);
-  lines.push(row(['converge wall time, s (op: to all Ready)', sec(r.operator.wallMs), sec(r.baseline.wallMs), ratio(r.operator.wallMs, r.baseline.wallMs)], [44, 10, 10, 8]));
+  lines.push(
+    row(
+      [
+        'converge wall time, s (op: to all Ready)',
+        sec(r.operator.wallMs),
+        sec(r.baseline.wallMs),
+        ratio(r.operator.wallMs, r.baseline.wallMs),
+      ],
+      [44, 10, 10, 8],
+    ),
+  );
   lines.push(row(['platform calls', String(opCalls), String(baseCalls), ratio(opCalls, baseCalls)], [44, 10, 10, 8]));
   lines.push(row(['platform calls per integration', per(opCalls, r.n), per(baseCalls, r.n), ratio(opCalls, baseCalls)], [44, 10, 10, 8]));
-  lines.push(row(['writes per integration', per(writesOf(r.operator.calls), r.n), per(writesOf(r.baseline.calls), r.n), ratio(writesOf(r.operator.calls), writesOf(r.baseline.calls))], [44, 10, 10, 8]));
+  lines.push(
+    row(
+      [
+        'writes per integration',
+        per(writesOf(r.operator.calls), r.n),
+        per(writesOf(r.baseline.calls), r.n),
+        ratio(writesOf(r.operator.calls), writesOf(r.baseline.calls)),
+      ],
+      [44, 10, 10, 8],
+    ),
+  );
   lines.push(row(['reconciles per integration', per(r.operator.reconciles, r.n), '-', ''], [44, 10, 10, 8]));
   lines.push(row(['operator peak RSS (VmHWM), MiB', (r.peakRssBytes / MIB).toFixed(0), '-', ''], [44, 10, 10, 8]));
   lines.push('  calls per integration by route:');
@@ -27,16 +47,25 @@ export function formatScenario(r: ScenarioResult): string {
     const s = r.steady;
     const opPerResync = totalOf(s.calls) / r.n / s.periods;
     const planPerRefresh = totalOf(r.refresh.calls) / r.n;
-    lines.push(`  steady state, ${s.periods} resync periods (${sec(s.wallMs)} s): ${opPerResync.toFixed(2)} calls/integration/resync ` +
-      `(plan refresh: ${planPerRefresh.toFixed(2)}, ratio ${ratio(opPerResync, planPerRefresh)}), writes ${s.writes}, ` +
-      `reconciles/integration/resync ${(s.reconciles / r.n / s.periods).toFixed(2)}, calls per reconcile ${per(totalOf(s.calls), s.reconciles)}`);
-    lines.push(`    by route, per integration per resync: ${Object.entries(s.calls).sort().map(([route, n]) => `${route} ${(n / r.n / s.periods).toFixed(2)}`).join('; ')}`);
+    lines.push(
+      `  steady state, ${s.periods} resync periods (${sec(s.wallMs)} s): ${opPerResync.toFixed(2)} calls/integration/resync ` +
+        `(plan refresh: ${planPerRefresh.toFixed(2)}, ratio ${ratio(opPerResync, planPerRefresh)}), writes ${s.writes}, ` +
+        `reconciles/integration/resync ${(s.reconciles / r.n / s.periods).toFixed(2)}, calls per reconcile ${per(totalOf(s.calls), s.reconciles)}`,
+    );
+    lines.push(
+      `    by route, per integration per resync: ${Object.entries(s.calls)
+        .sort()
+        .map(([route, n]) => `${route} ${(n / r.n / s.periods).toFixed(2)}`)
+        .join('; ')}`,
+    );
   }
   if (r.rotation !== undefined) {
     const sorted = [...r.rotation.latenciesMs].sort((a, b) => a - b);
-    lines.push(`  Secret rotation to platform, ${sorted.length} times: median ${ms(quantile(sorted, 0.5))} ms, ` +
-      `p90 ${ms(quantile(sorted, 0.9))} ms, min ${ms(sorted[0] ?? Number.NaN)} ms, max ${ms(sorted.at(-1) ?? Number.NaN)} ms; ` +
-      `credential PUTs ${r.rotation.credentialUpdates}`);
+    lines.push(
+      `  Secret rotation to platform, ${sorted.length} times: median ${ms(quantile(sorted, 0.5))} ms, ` +
+        `p90 ${ms(quantile(sorted, 0.9))} ms, min ${ms(sorted[0] ?? Number.NaN)} ms, max ${ms(sorted.at(-1) ?? Number.NaN)} ms; ` +
+        `credential PUTs ${r.rotation.credentialUpdates}`,
+    );
   }
   return lines.join('\n');
 }
@@ -45,7 +74,24 @@ export function formatSummary(results: readonly ScenarioResult[]): string {
   const widths = [26, 9, 9, 7, 9, 9, 7, 8, 6, 9, 9, 7, 6];
   const lines = [
     'Summary (ratios are operator / Terraform-style baseline, same run, same emulator options and budget)',
-    row(['scenario', 'conv op s', 'base s', 'ratio', 'calls/int', 'base/int', 'ratio', 'recs/int', 'RSS MB', 'idle c/i/r', 'plan c/i', 'ratio', 'writes'], widths),
+    row(
+      [
+        'scenario',
+        'conv op s',
+        'base s',
+        'ratio',
+        'calls/int',
+        'base/int',
+        'ratio',
+        'recs/int',
+        'RSS MB',
+        'idle c/i/r',
+        'plan c/i',
+        'ratio',
+        'writes',
+      ],
+      widths,
+    ),
   ];
   for (const r of results) {
     const opCalls = totalOf(r.operator.calls);
@@ -83,7 +129,9 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 function routesOf(a: RouteCounts, b: RouteCounts): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => (a[y] ?? 0) + (b[y] ?? 0) - ((a[x] ?? 0) + (b[x] ?? 0)) || x.localeCompare(y));
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(
+    (x, y) => (a[y] ?? 0) + (b[y] ?? 0) - ((a[x] ?? 0) + (b[x] ?? 0)) || x.localeCompare(y),
+  );
 }
 
 function row(cells: readonly string[], widths: readonly number[]): string {

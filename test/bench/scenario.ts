@@ -53,7 +53,12 @@ export interface ScenarioRequest {
 /** Every operator started, so that an interrupted run can kill them. */
 export const startedOperators = new Set<OperatorProcess>();
 
-export async function runScenario(cluster: BenchCluster, options: BenchOptions, request: ScenarioRequest, progress: (line: string) => void): Promise<ScenarioResult> {
+export async function runScenario(
+  cluster: BenchCluster,
+  options: BenchOptions,
+  request: ScenarioRequest,
+  progress: (line: string) => void,
+): Promise<ScenarioResult> {
   const { workload, budget } = request;
   const n = workload.integrationNames.length;
   const label = `${workload.name} N=${n} @${budget}/min`;
@@ -62,7 +67,13 @@ export async function runScenario(cluster: BenchCluster, options: BenchOptions, 
   const emulator = await startEmulator(emulatorOptions);
   const namespace = await cluster.createNamespace(`bench-${workload.name}-${budget}`);
   await cluster.createPlaceholderSecret(namespace);
-  const operator = new OperatorProcess({ kubeconfigPath: cluster.kubeconfigPath, namespace, resyncMs: options.resyncMs, echoLogs: options.operatorLogs, compiledMain: request.compiledMain });
+  const operator = new OperatorProcess({
+    kubeconfigPath: cluster.kubeconfigPath,
+    namespace,
+    resyncMs: options.resyncMs,
+    echoLogs: options.operatorLogs,
+    compiledMain: request.compiledMain,
+  });
   startedOperators.add(operator);
   let converge: ConvergeRun;
   let steady: SteadyRun | undefined;
@@ -122,7 +133,9 @@ async function measureConvergence(
     const last: Json[] = await cluster.listIntegrations(namespace);
     if (last.filter((i) => wanted.has(i.metadata.name as string) && readyOf(i) === 'True').length === wanted.size) break;
     if (performance.now() - started > timeoutMs) {
-      const stuck = last.filter((i) => readyOf(i) !== 'True').map((i) => `${i.metadata.name}: ${JSON.stringify(i.status?.conditions ?? [])}`);
+      const stuck = last
+        .filter((i) => readyOf(i) !== 'True')
+        .map((i) => `${i.metadata.name}: ${JSON.stringify(i.status?.conditions ?? [])}`);
       throw new Error(`Not every integration was Ready after ${timeoutMs} ms:\n${stuck.join('\n')}`);
     }
     await sleep(200);
@@ -148,7 +161,13 @@ async function measureSteadyState(emulator: Emulator, operator: OperatorProcess,
 }
 
 /** Time from the Secret patch being accepted to the platform storing the new value, `times` over. */
-async function measureRotation(cluster: BenchCluster, emulator: Emulator, namespace: string, secret: string, times: number): Promise<RotationRun> {
+async function measureRotation(
+  cluster: BenchCluster,
+  emulator: Emulator,
+  namespace: string,
+  secret: string,
+  times: number,
+): Promise<RotationRun> {
   const before = emulator.control.calls();
   const latenciesMs: number[] = [];
   for (let i = 0; i < times; i += 1) {
@@ -157,7 +176,8 @@ async function measureRotation(cluster: BenchCluster, emulator: Emulator, namesp
     await cluster.setSecretValue(namespace, secret, 'password', value);
     for (;;) {
       if (emulator.control.state().credentials.some((c) => c.fields['password'] === value)) break;
-      if (performance.now() - started > 60_000) throw new Error(`Rotation ${i + 1} of Secret ${namespace}/${secret} did not reach the platform within 60 s`);
+      if (performance.now() - started > 60_000)
+        throw new Error(`Rotation ${i + 1} of Secret ${namespace}/${secret} did not reach the platform within 60 s`);
       await sleep(5);
     }
     latenciesMs.push(performance.now() - started);

@@ -28,7 +28,11 @@ export function samplesWorkload(n: number): Workload {
   const templates = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && f !== 'organization.yaml')
     .sort()
-    .map((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJSON() as Json | null).filter((o): o is Json => o !== null));
+    .map((f) =>
+      parseAllDocuments(readFileSync(join(dir, f), 'utf8'))
+        .map((d) => d.toJSON() as Json | null)
+        .filter((o): o is Json => o !== null),
+    );
   const objects: Json[] = [];
   const names: string[] = [];
   let rotationTarget: Workload['rotationTarget'];
@@ -41,11 +45,16 @@ export function samplesWorkload(n: number): Workload {
       o.metadata.name = rename(o.metadata.name as string);
       if (o.kind === 'DataActionIntegration') {
         o.spec.organizationRef.name = ORG_NAME;
-        if (o.spec.credentials?.secretRef?.name !== undefined) o.spec.credentials.secretRef.name = rename(o.spec.credentials.secretRef.name as string);
+        if (o.spec.credentials?.secretRef?.name !== undefined)
+          o.spec.credentials.secretRef.name = rename(o.spec.credentials.secretRef.name as string);
         // Copies carry their own names, so the numbering of duplicate names is not what is measured.
         if (copy > 1) o.spec.displayName = `${(o.spec.displayName as string | undefined) ?? object.metadata.name} (${copy})`;
         names.push(o.metadata.name as string);
-        if (rotationTarget === undefined && o.spec.type === 'WebServices' && (o.spec.webServices?.credentialType ?? 'BasicAuth') === 'BasicAuth') {
+        if (
+          rotationTarget === undefined &&
+          o.spec.type === 'WebServices' &&
+          (o.spec.webServices?.credentialType ?? 'BasicAuth') === 'BasicAuth'
+        ) {
           rotationTarget = { integration: o.metadata.name as string, secret: o.spec.credentials.secretRef.name as string };
         }
       }
@@ -96,7 +105,12 @@ export function webServicesWorkload(n: number): Workload {
 /** The organization's Secret and GenesysCloudOrganization, pointing at the emulator. */
 export function organizationObjects(baseUrl: string, requestsPerMinute: number): Json[] {
   return [
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${ORG_NAME}-oauth` }, stringData: { clientId: 'emulator-client', clientSecret: 'emulator-secret' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `${ORG_NAME}-oauth` },
+      stringData: { clientId: 'emulator-client', clientSecret: 'emulator-secret' },
+    },
     {
       apiVersion: 'dataactions.dev/v1alpha1',
       kind: 'GenesysCloudOrganization',
@@ -113,7 +127,9 @@ export function organizationObjects(baseUrl: string, requestsPerMinute: number):
 
 /** The Secret's values as the operator reads them (stringData or base64 data). */
 export function secretValues(secret: Json): Record<string, string> {
-  const decoded = Object.fromEntries(Object.entries((secret.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  const decoded = Object.fromEntries(
+    Object.entries((secret.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+  );
   return { ...decoded, ...((secret.stringData ?? {}) as Record<string, string>) };
 }
 

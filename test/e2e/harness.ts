@@ -16,7 +16,10 @@ export async function kubectl(args: readonly string[], input?: string): Promise<
   return kubectlOrThrow(inject('kubectlPath'), inject('kubeconfigPath'), args, input === undefined ? {} : { input });
 }
 
-export async function kubectlMayFail(args: readonly string[], input?: string): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+export async function kubectlMayFail(
+  args: readonly string[],
+  input?: string,
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   return runKubectl(inject('kubectlPath'), inject('kubeconfigPath'), args, input === undefined ? {} : { input });
 }
 
@@ -49,17 +52,31 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last instanceof Error ? last.message : last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last instanceof Error ? last.message : last)}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
-export async function waitForCondition(namespace: string, name: string, type: string, status: string, reason?: string, timeoutMs = 60_000): Promise<Json> {
-  return waitFor(`${namespace}/${name} ${type}=${status}${reason === undefined ? '' : ` (${reason})`}`, async () => {
-    const object = await getObject(namespace, 'dataactionintegration', name);
-    const c = condition(object, type);
-    return c?.status === status && (reason === undefined || c?.reason === reason) ? object : undefined;
-  }, timeoutMs);
+export async function waitForCondition(
+  namespace: string,
+  name: string,
+  type: string,
+  status: string,
+  reason?: string,
+  timeoutMs = 60_000,
+): Promise<Json> {
+  return waitFor(
+    `${namespace}/${name} ${type}=${status}${reason === undefined ? '' : ` (${reason})`}`,
+    async () => {
+      const object = await getObject(namespace, 'dataactionintegration', name);
+      const c = condition(object, type);
+      return c?.status === status && (reason === undefined || c?.reason === reason) ? object : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** The samples of deploy/samples, parsed. */
@@ -68,7 +85,12 @@ export function samples(): Array<{ file: string; objects: Json[] }> {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .map((file) => ({ file, objects: parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJSON() as Json).filter((o) => o !== null) }));
+    .map((file) => ({
+      file,
+      objects: parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
+        .map((d) => d.toJSON() as Json)
+        .filter((o) => o !== null),
+    }));
 }
 
 /** Every value the samples' Secrets hold: none may ever show up in a log, Event or status. */
@@ -93,12 +115,21 @@ export async function startPlatform(options: EmulatorOptions = {}): Promise<Plat
   return {
     emulator,
     organization: (name = 'example-org') => [
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-oauth` }, stringData: { clientId: 'emulator-client', clientSecret: 'emulator-secret' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `${name}-oauth` },
+        stringData: { clientId: 'emulator-client', clientSecret: 'emulator-secret' },
+      },
       {
         apiVersion: 'dataactions.dev/v1alpha1',
         kind: 'GenesysCloudOrganization',
         metadata: { name },
-        spec: { region: 'us-east-1', oauthClientSecretRef: { name: `${name}-oauth` }, endpoints: { apiBaseUrl: emulator.baseUrl, loginBaseUrl: emulator.baseUrl } },
+        spec: {
+          region: 'us-east-1',
+          oauthClientSecretRef: { name: `${name}-oauth` },
+          endpoints: { apiBaseUrl: emulator.baseUrl, loginBaseUrl: emulator.baseUrl },
+        },
       },
     ],
   };
@@ -143,7 +174,11 @@ export function startOperator(options: OperatorOptions): OperatorProcess {
     'debug',
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -211,7 +246,11 @@ export async function listEvents(namespace: string, name?: string): Promise<Json
 
 /** Waits for an Event with `reason` about `name`, and returns it. */
 export async function waitForEvent(namespace: string, name: string, reason: string, timeoutMs = 30_000): Promise<Json> {
-  return waitFor(`Event ${reason} about ${namespace}/${name}`, async () => (await listEvents(namespace, name)).find((e) => e.reason === reason), timeoutMs);
+  return waitFor(
+    `Event ${reason} about ${namespace}/${name}`,
+    async () => (await listEvents(namespace, name)).find((e) => e.reason === reason),
+    timeoutMs,
+  );
 }
 
 /** How many calls the emulator answered on these route keys (e.g. `PUT /api/v2/integrations/{id}/config/current`). */
@@ -228,7 +267,10 @@ export function countPlatformWrites(emulator: Emulator): number {
 }
 
 /** The stored integration the resource points at, per its status. */
-export function storedIntegrationOf(emulator: Emulator, resource: Json | undefined): ReturnType<Emulator['control']['state']>['integrations'][number] | undefined {
+export function storedIntegrationOf(
+  emulator: Emulator,
+  resource: Json | undefined,
+): ReturnType<Emulator['control']['state']>['integrations'][number] | undefined {
   const id = resource?.status?.integrationId as string | undefined;
   return id === undefined ? undefined : emulator.control.state().integrations.find((i) => i.id === id && i.deletedAt === undefined);
 }
@@ -244,9 +286,17 @@ export async function userVisibleTexts(namespace: string): Promise<string[]> {
 // ---- Robustness helpers: one small resource, the operator's JSON log, its probes, the Lease ----
 
 /** A Web services integration with basic-auth credentials in its own Secret: the smallest resource with a secret. */
-export function webServicesIntegration(name: string, options: { organization?: string; displayName?: string; password?: string } = {}): Json[] {
+export function webServicesIntegration(
+  name: string,
+  options: { organization?: string; displayName?: string; password?: string } = {},
+): Json[] {
   return [
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-credentials` }, stringData: { userName: `${name}-user`, password: options.password ?? `${name}-password-value` } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `${name}-credentials` },
+      stringData: { userName: `${name}-user`, password: options.password ?? `${name}-password-value` },
+    },
     {
       apiVersion: 'dataactions.dev/v1alpha1',
       kind: 'DataActionIntegration',
@@ -280,13 +330,22 @@ export function logRecords(operator: OperatorProcess): Json[] {
 }
 
 /** Waits until the operator has logged a record that `test` accepts, and returns it. */
-export async function waitForLog(operator: OperatorProcess, what: string, test: (record: Json) => boolean, timeoutMs = 30_000): Promise<Json> {
+export async function waitForLog(
+  operator: OperatorProcess,
+  what: string,
+  test: (record: Json) => boolean,
+  timeoutMs = 30_000,
+): Promise<Json> {
   return waitFor(what, () => Promise.resolve(logRecords(operator).find(test)), timeoutMs, 100);
 }
 
 /** The probe port the operator bound, from its `Started dataaction-operator` line. */
 export async function probePortOf(operator: OperatorProcess): Promise<number> {
-  const started = await waitForLog(operator, 'the operator to start', (r) => r.msg === 'Started dataaction-operator' && typeof r.probePort === 'number');
+  const started = await waitForLog(
+    operator,
+    'the operator to start',
+    (r) => r.msg === 'Started dataaction-operator' && typeof r.probePort === 'number',
+  );
   return started.probePort as number;
 }
 
@@ -309,7 +368,11 @@ export async function leaseHolder(namespace: string, name: string): Promise<stri
 
 /** The sum of every sample of one metric on the operator's /metrics endpoint (0 when it has none). */
 export async function metricTotal(operator: OperatorProcess, name: string): Promise<number> {
-  const started = await waitForLog(operator, 'the operator to start', (r) => r.msg === 'Started dataaction-operator' && typeof r.metricsPort === 'number');
+  const started = await waitForLog(
+    operator,
+    'the operator to start',
+    (r) => r.msg === 'Started dataaction-operator' && typeof r.metricsPort === 'number',
+  );
   const response = await fetch(`http://127.0.0.1:${started.metricsPort as number}/metrics`, { signal: AbortSignal.timeout(5_000) });
   const text = await response.text();
   return text

@@ -31,7 +31,12 @@ describe('a crash between the create call and recording its id', () => {
 
   afterEach(async () => {
     // Every process's log, including the killed one's, must be free of the Secret's value.
-    expect(leaks(operators.flatMap((o) => o.lines), [PASSWORD, 'emulator-secret'])).toEqual([]);
+    expect(
+      leaks(
+        operators.flatMap((o) => o.lines),
+        [PASSWORD, 'emulator-secret'],
+      ),
+    ).toEqual([]);
     operators.length = 0;
     await stopAllOperators();
     await platform?.emulator.close();
@@ -39,7 +44,11 @@ describe('a crash between the create call and recording its id', () => {
   });
 
   /** Starts an operator on a fresh namespace, applies one integration, and returns once `crashPoint` says the create is under way. */
-  async function crashDuringCreate(options: { listLagMs?: number; fault: FaultSpec; crashPoint: (p: Platform) => boolean }): Promise<{ namespace: string; platform: Platform }> {
+  async function crashDuringCreate(options: {
+    listLagMs?: number;
+    fault: FaultSpec;
+    crashPoint: (p: Platform) => boolean;
+  }): Promise<{ namespace: string; platform: Platform }> {
     const started = await startPlatform(options.listLagMs === undefined ? {} : { listLagMs: options.listLagMs });
     platform = started;
     const namespace = await createTestNamespace('crash');

@@ -52,7 +52,14 @@ async function listRules(user: string, namespace: string): Promise<Map<string, s
     const match = /^(\S+)\s+\[[^\]]*\]\s+\[[^\]]*\]\s+\[([^\]]*)\]\s*$/.exec(line.trim());
     if (match === null) continue;
     const [, resource = '', verbs = ''] = match;
-    rules.set(resource, verbs.split(/\s+/).filter((v) => v !== '').sort().join(' '));
+    rules.set(
+      resource,
+      verbs
+        .split(/\s+/)
+        .filter((v) => v !== '')
+        .sort()
+        .join(' '),
+    );
   }
   return rules;
 }
@@ -74,7 +81,12 @@ describe('the operator under the shipped RBAC', () => {
   const leaseId = `rbac-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    await kubectl(['apply', '--server-side', '--field-manager=robustness-rbac-test', '-f', '-'], shippedRbac().map((o) => JSON.stringify(o)).join('\n'));
+    await kubectl(
+      ['apply', '--server-side', '--field-manager=robustness-rbac-test', '-f', '-'],
+      shippedRbac()
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    );
     const access = { kubectl: inject('kubectlPath'), kubeconfigPath: inject('kubeconfigPath') };
     const token = await createServiceAccountToken(access, INSTALL_NAMESPACE, SERVICE_ACCOUNT, 600);
     workDir = await mkdtemp(join(tmpdir(), 'robustness-rbac-'));

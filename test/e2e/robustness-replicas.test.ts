@@ -38,7 +38,8 @@ describe('two replicas with leader election', () => {
   let follower = '';
 
   const replica = (identity: string): OperatorProcess => replicas.get(identity)!;
-  const reconcileLogs = (identity: string): Json[] => logRecords(replica(identity)).filter((r) => r.kind === 'DataActionIntegration' || r.controller !== undefined);
+  const reconcileLogs = (identity: string): Json[] =>
+    logRecords(replica(identity)).filter((r) => r.kind === 'DataActionIntegration' || r.controller !== undefined);
 
   beforeAll(async () => {
     platform = await startPlatform();
@@ -103,7 +104,12 @@ describe('two replicas with leader election', () => {
     expect(exitMs).toBeLessThan(5_000);
     expect(logRecords(replica(leader)).some((r) => r.msg === `Released lease ${namespace}/${leaseId}`)).toBe(true);
 
-    await waitFor('the follower to hold the Lease', async () => (await leaseHolder(namespace, leaseId)) === follower, LEASE_DURATION_MS, 100);
+    await waitFor(
+      'the follower to hold the Lease',
+      async () => (await leaseHolder(namespace, leaseId)) === follower,
+      LEASE_DURATION_MS,
+      100,
+    );
     const takeoverMs = Date.now() - stoppedAt;
     process.stdout.write(`e2e: leader exited in ${exitMs} ms; follower took the Lease ${takeoverMs} ms after SIGTERM\n`);
     expect(takeoverMs).toBeLessThan(LEASE_DURATION_MS / 2);
@@ -117,7 +123,7 @@ describe('two replicas with leader election', () => {
     expect(reconcileLogs(follower).some((r) => r.msg === 'Reconciled integration' && r.name === 'invoices')).toBe(true);
   });
 
-  it('leaves no secret value in either replica\'s log', () => {
+  it("leaves no secret value in either replica's log", () => {
     const lines = [...replicas.values()].flatMap((o) => o.lines);
     expect(lines.length).toBeGreaterThan(20);
     expect(leaks(lines, [...PASSWORDS, 'emulator-secret'])).toEqual([]);

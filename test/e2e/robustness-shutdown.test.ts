@@ -53,7 +53,10 @@ describe('SIGTERM while reconciles are in flight', () => {
 
   it('finishes the creates in flight, records their ids and exits 0 within seconds', async () => {
     platform.emulator.control.addFault({ route: CREATE, kind: 'latency', latencyMs: CREATE_LATENCY_MS });
-    await apply(namespace, [...platform.organization(), ...NAMES.flatMap((name) => webServicesIntegration(name, { password: passwordOf(name) }))]);
+    await apply(namespace, [
+      ...platform.organization(),
+      ...NAMES.flatMap((name) => webServicesIntegration(name, { password: passwordOf(name) })),
+    ]);
     await waitFor('a create call in flight', () => Promise.resolve((platform.emulator.control.faults()[0]?.hits ?? 0) >= 1), 60_000, 10);
     expect(platformCalls(platform, CREATE)).toBe(0);
 
@@ -76,9 +79,12 @@ describe('SIGTERM while reconciles are in flight', () => {
     const recorded = items.filter((i) => i.metadata.annotations?.[ANNOTATIONS.integrationId] !== undefined);
     expect(recorded).toHaveLength(created);
     expect(items.filter((i) => i.metadata.annotations?.[ANNOTATIONS.createPending] !== undefined)).toEqual([]);
-    expect(platform.emulator.control.state().integrations.map((i) => i.id).sort()).toEqual(
-      recorded.map((i) => i.metadata.annotations[ANNOTATIONS.integrationId] as string).sort(),
-    );
+    expect(
+      platform.emulator.control
+        .state()
+        .integrations.map((i) => i.id)
+        .sort(),
+    ).toEqual(recorded.map((i) => i.metadata.annotations[ANNOTATIONS.integrationId] as string).sort());
   });
 
   it('lets the next operator finish the rest without a duplicate', async () => {
@@ -93,10 +99,15 @@ describe('SIGTERM while reconciles are in flight', () => {
       90_000,
     );
     expect(platformCalls(platform, CREATE)).toBe(NAMES.length);
-    expect(platform.emulator.control.state().integrations.map((i) => i.id).sort()).toEqual(ready.map((i: Json) => i.status.integrationId as string).sort());
+    expect(
+      platform.emulator.control
+        .state()
+        .integrations.map((i) => i.id)
+        .sort(),
+    ).toEqual(ready.map((i: Json) => i.status.integrationId as string).sort());
   });
 
-  it('leaves no secret value in either process\'s log', () => {
+  it("leaves no secret value in either process's log", () => {
     expect(leaks([...first.lines, ...second.lines], [...NAMES.map(passwordOf), 'emulator-secret'])).toEqual([]);
   });
 });

@@ -52,7 +52,9 @@ describe('the samples, end to end', () => {
     ).catch(async (error: unknown) => {
       // Say which resources did not get there, and why, before failing.
       const items = await listObjects(namespace, 'dataactionintegrations');
-      const stuck = items.filter((i) => condition(i, 'Ready')?.status !== 'True').map((i) => `${i.metadata.name}: ${JSON.stringify(i.status?.conditions ?? [])}`);
+      const stuck = items
+        .filter((i) => condition(i, 'Ready')?.status !== 'True')
+        .map((i) => `${i.metadata.name}: ${JSON.stringify(i.status?.conditions ?? [])}`);
       throw new Error(`${String(error)}\n${stuck.join('\n')}`);
     });
     const seconds = (Date.now() - started) / 1000;
@@ -86,7 +88,7 @@ describe('the samples, end to end', () => {
 
   it('reports the organization Ready with its usage per type', async () => {
     const org = await waitFor('organization usage', async () => {
-      const [o] = (await listObjects(namespace, 'genesyscloudorganizations'));
+      const [o] = await listObjects(namespace, 'genesyscloudorganizations');
       return (o?.status?.usage as Json[] | undefined)?.some((u) => u.used > 0) === true ? o : undefined;
     });
     expect(condition(org, 'Ready')).toMatchObject({ status: 'True', reason: 'Connected' });

@@ -59,7 +59,8 @@ describe('credentials from a Secret', () => {
     const ready = await waitForCondition(namespace, 'support', 'Ready', 'True');
     const credentialId = ready.status.credentialId as string;
     const revision = ready.status.credentialsRevision as string;
-    const stored = (): Record<string, string> | undefined => platform.emulator.control.state().credentials.find((c) => c.id === credentialId)?.fields;
+    const stored = (): Record<string, string> | undefined =>
+      platform.emulator.control.state().credentials.find((c) => c.id === credentialId)?.fields;
     expect(stored()).toEqual({ userEmail: GOOD.email, baseUrl: GOOD.baseUrl, apiToken: GOOD.apiToken });
     expect(revision).toMatch(/^hmac-sha256:/);
 
@@ -86,9 +87,22 @@ describe('credentials from a Secret', () => {
   });
 
   // Each broken input: what the condition says (naming the Secret or key, never a value), and the fix.
-  const cases: Array<{ scenario: string; name: string; broken: Record<string, string> | undefined; reason: string; names: string; value?: string }> = [
+  const cases: Array<{
+    scenario: string;
+    name: string;
+    broken: Record<string, string> | undefined;
+    reason: string;
+    names: string;
+    value?: string;
+  }> = [
     { scenario: 'a missing Secret', name: 'no-secret', broken: undefined, reason: 'SecretNotFound', names: 'Secret "no-secret-creds"' },
-    { scenario: 'a missing key', name: 'no-token', broken: { email: GOOD.email, baseUrl: GOOD.baseUrl }, reason: 'InvalidCredentials', names: 'key "apiToken" is missing' },
+    {
+      scenario: 'a missing key',
+      name: 'no-token',
+      broken: { email: GOOD.email, baseUrl: GOOD.baseUrl },
+      reason: 'InvalidCredentials',
+      names: 'key "apiToken" is missing',
+    },
     {
       scenario: 'a malformed value',
       name: 'plain-http',
@@ -99,28 +113,33 @@ describe('credentials from a Secret', () => {
     },
   ];
 
-  it.each(cases)('reports $scenario by name, sends nothing, and reaches Ready once the Secret is fixed', async ({ name, broken, reason, names, value }) => {
-    const secretName = `${name}-creds`;
-    const createsBefore = countCalls(platform.emulator, CREATES);
-    await apply(namespace, [...(broken === undefined ? [] : [secretManifest(secretName, broken)]), zendesk(name, secretName)]);
+  it.each(cases)(
+    'reports $scenario by name, sends nothing, and reaches Ready once the Secret is fixed',
+    async ({ name, broken, reason, names, value }) => {
+      const secretName = `${name}-creds`;
+      const createsBefore = countCalls(platform.emulator, CREATES);
+      await apply(namespace, [...(broken === undefined ? [] : [secretManifest(secretName, broken)]), zendesk(name, secretName)]);
 
-    const blocked = await waitForCondition(namespace, name, 'Synced', 'False', reason);
-    const synced = condition(blocked, 'Synced');
-    expect(synced?.message).toContain(names);
-    if (value !== undefined) expect(synced?.message).not.toContain(value);
-    expect(condition(blocked, 'Ready')).toMatchObject({ status: 'False', reason });
-    const warning = await waitForEvent(namespace, name, reason);
-    expect(warning.type).toBe('Warning');
-    expect(warning.message).toContain(names);
-    expect(blocked.status.integrationId).toBeUndefined();
-    expect(countCalls(platform.emulator, CREATES)).toBe(createsBefore);
-    expect(platform.emulator.control.state().integrations.filter((i) => i.notes.includes(blocked.metadata.uid as string))).toEqual([]);
+      const blocked = await waitForCondition(namespace, name, 'Synced', 'False', reason);
+      const synced = condition(blocked, 'Synced');
+      expect(synced?.message).toContain(names);
+      if (value !== undefined) expect(synced?.message).not.toContain(value);
+      expect(condition(blocked, 'Ready')).toMatchObject({ status: 'False', reason });
+      const warning = await waitForEvent(namespace, name, reason);
+      expect(warning.type).toBe('Warning');
+      expect(warning.message).toContain(names);
+      expect(blocked.status.integrationId).toBeUndefined();
+      expect(countCalls(platform.emulator, CREATES)).toBe(createsBefore);
+      expect(platform.emulator.control.state().integrations.filter((i) => i.notes.includes(blocked.metadata.uid as string))).toEqual([]);
 
-    await apply(namespace, [secretManifest(secretName, GOOD)]);
-    const fixed = await waitForCondition(namespace, name, 'Ready', 'True');
-    expect(condition(fixed, 'Synced')).toMatchObject({ status: 'True' });
-    expect(platform.emulator.control.state().credentials.find((c) => c.id === fixed.status.credentialId)?.fields.apiToken).toBe(GOOD.apiToken);
-  });
+      await apply(namespace, [secretManifest(secretName, GOOD)]);
+      const fixed = await waitForCondition(namespace, name, 'Ready', 'True');
+      expect(condition(fixed, 'Synced')).toMatchObject({ status: 'True' });
+      expect(platform.emulator.control.state().credentials.find((c) => c.id === fixed.status.credentialId)?.fields.apiToken).toBe(
+        GOOD.apiToken,
+      );
+    },
+  );
 
   it('leaves no secret value in logs, Events or status', async () => {
     expect(leaks(operator.lines, SECRET_VALUES)).toEqual([]);

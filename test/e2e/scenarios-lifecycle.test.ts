@@ -32,8 +32,13 @@ const ZENDESK = { email: 'agent@example.com', baseUrl: 'https://acme.zendesk.com
 const SECRET_VALUES = ['emulator-secret', BASIC_AUTH.password, ZENDESK.apiToken];
 
 const webService = (name: string, spec: Json = {}, annotations?: Record<string, string>): Json =>
-  integrationManifest(name, { type: 'WebServices', webServices: { credentialType: 'BasicAuth' }, credentials: { secretRef: { name: 'basic-creds' } }, ...spec }, annotations);
-const zendesk = (name: string): Json => integrationManifest(name, { type: 'Zendesk', credentials: { secretRef: { name: 'zendesk-creds' } } });
+  integrationManifest(
+    name,
+    { type: 'WebServices', webServices: { credentialType: 'BasicAuth' }, credentials: { secretRef: { name: 'basic-creds' } }, ...spec },
+    annotations,
+  );
+const zendesk = (name: string): Json =>
+  integrationManifest(name, { type: 'Zendesk', credentials: { secretRef: { name: 'zendesk-creds' } } });
 
 async function patchSpec(namespace: string, name: string, spec: Json): Promise<void> {
   await kubectl(['patch', 'dai', name, '-n', namespace, '--type', 'merge', '-p', JSON.stringify({ spec })]);
@@ -58,7 +63,11 @@ describe('the life of an integration', () => {
     platform = await startPlatform({ requestsPerMinute: 3000, installLimits: { Zendesk: 1 } });
     namespace = await createTestNamespace('scenarios-lifecycle');
     operator = startOperator({ namespaces: [namespace] });
-    await apply(namespace, [...withRequestsPerMinute(platform.organization(), 3000), secretManifest('basic-creds', BASIC_AUTH), secretManifest('zendesk-creds', ZENDESK)]);
+    await apply(namespace, [
+      ...withRequestsPerMinute(platform.organization(), 3000),
+      secretManifest('basic-creds', BASIC_AUTH),
+      secretManifest('zendesk-creds', ZENDESK),
+    ]);
   });
 
   afterAll(async () => {
@@ -86,12 +95,19 @@ describe('the life of an integration', () => {
   });
 
   it('adopts an integration named by the annotation, making it carry the spec, without creating another', async () => {
-    const seeded = platform.emulator.control.seedIntegration({ type: 'WebServices', name: 'Orders (hand made)', notes: 'Made in the admin UI', state: 'INACTIVE' });
+    const seeded = platform.emulator.control.seedIntegration({
+      type: 'WebServices',
+      name: 'Orders (hand made)',
+      notes: 'Made in the admin UI',
+      state: 'INACTIVE',
+    });
     const id = seeded.id as string;
     const createsBefore = countCalls(platform.emulator, [INTEGRATION_POST]);
     const countBefore = platform.emulator.control.state().integrations.length;
 
-    await apply(namespace, [webService('adopted', { displayName: 'Adopted Orders', notes: 'Order lookups.' }, { 'dataactions.dev/integration-id': id })]);
+    await apply(namespace, [
+      webService('adopted', { displayName: 'Adopted Orders', notes: 'Order lookups.' }, { 'dataactions.dev/integration-id': id }),
+    ]);
     const adopted = await waitForReadyIn(namespace, 'adopted', 'ACTIVE');
     expect(adopted.status).toMatchObject({ integrationId: id, platformName: 'Adopted Orders', state: 'ACTIVE' });
 
@@ -130,22 +146,25 @@ describe('the life of an integration', () => {
   it.each([
     { policy: 'Delete', remains: false, reason: 'Deleted' },
     { policy: 'Orphan', remains: true, reason: 'Orphaned' },
-  ])('with deletionPolicy $policy, deleting the resource leaves the integration on the platform: $remains', async ({ policy, remains, reason }) => {
-    const name = `policy-${policy.toLowerCase()}`;
-    await apply(namespace, [webService(name, { deletionPolicy: policy })]);
-    const ready = await waitForCondition(namespace, name, 'Ready', 'True');
-    const { integrationId, credentialId } = ready.status as { integrationId: string; credentialId: string };
+  ])(
+    'with deletionPolicy $policy, deleting the resource leaves the integration on the platform: $remains',
+    async ({ policy, remains, reason }) => {
+      const name = `policy-${policy.toLowerCase()}`;
+      await apply(namespace, [webService(name, { deletionPolicy: policy })]);
+      const ready = await waitForCondition(namespace, name, 'Ready', 'True');
+      const { integrationId, credentialId } = ready.status as { integrationId: string; credentialId: string };
 
-    await kubectl(['delete', 'dai', name, '-n', namespace, '--wait=false']);
-    await waitFor(`${name} gone from the cluster`, async () => (await getObject(namespace, 'dai', name)) === undefined);
+      await kubectl(['delete', 'dai', name, '-n', namespace, '--wait=false']);
+      await waitFor(`${name} gone from the cluster`, async () => (await getObject(namespace, 'dai', name)) === undefined);
 
-    const state = platform.emulator.control.state();
-    expect(state.integrations.some((i) => i.id === integrationId && i.deletedAt === undefined)).toBe(remains);
-    expect(state.credentials.some((c) => c.id === credentialId)).toBe(remains);
-    const event = await waitForEvent(namespace, name, reason);
-    expect(event.message).toContain(integrationId);
-    expect((await listEvents(namespace, name)).filter((e) => e.type === 'Warning')).toEqual([]);
-  });
+      const state = platform.emulator.control.state();
+      expect(state.integrations.some((i) => i.id === integrationId && i.deletedAt === undefined)).toBe(remains);
+      expect(state.credentials.some((c) => c.id === credentialId)).toBe(remains);
+      const event = await waitForEvent(namespace, name, reason);
+      expect(event.message).toContain(integrationId);
+      expect((await listEvents(namespace, name)).filter((e) => e.type === 'Warning')).toEqual([]);
+    },
+  );
 
   it('leaves no secret value in logs, Events or status', async () => {
     expect(leaks(operator.lines, SECRET_VALUES)).toEqual([]);

@@ -61,11 +61,23 @@ describe('names on the platform', () => {
     expect(storedIntegrationOf(platform.emulator, resynced)?.name).toBe('Orders API');
     expect(countCalls(platform.emulator, [CONFIG_PUT])).toBe(writesBefore);
 
-    await kubectl(['patch', 'dai', 'orders', '-n', namespace, '--type', 'merge', '-p', JSON.stringify({ spec: { displayName: 'Orders API v2' } })]);
+    await kubectl([
+      'patch',
+      'dai',
+      'orders',
+      '-n',
+      namespace,
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec: { displayName: 'Orders API v2' } }),
+    ]);
     const renamed = await waitFor('orders renamed and Ready', async () => {
       const o = await getObject(namespace, 'dai', 'orders');
       const ready = o?.status?.conditions?.find((c: Json) => c.type === 'Ready');
-      return o?.status?.platformName === 'Orders API v2' && ready?.status === 'True' && ready.observedGeneration === o.metadata.generation ? o : undefined;
+      return o?.status?.platformName === 'Orders API v2' && ready?.status === 'True' && ready.observedGeneration === o.metadata.generation
+        ? o
+        : undefined;
     });
     expect(renamed.status.integrationId).toBe(first.status.integrationId);
     expect(storedIntegrationOf(platform.emulator, renamed)?.name).toBe('Orders API v2');
@@ -75,7 +87,10 @@ describe('names on the platform', () => {
 
   it('gives two resources asking for the same displayName different names, and says why on the second', async () => {
     await apply(namespace, [webService('billing-a', 'Billing'), webService('billing-b', 'Billing')]);
-    const [a, b] = await Promise.all([waitForCondition(namespace, 'billing-a', 'Ready', 'True'), waitForCondition(namespace, 'billing-b', 'Ready', 'True')]);
+    const [a, b] = await Promise.all([
+      waitForCondition(namespace, 'billing-a', 'Ready', 'True'),
+      waitForCondition(namespace, 'billing-b', 'Ready', 'True'),
+    ]);
     expect([a.status.platformName, b.status.platformName].sort()).toEqual(['Billing', 'Billing 2']);
     // The operator wrote only status and metadata: nothing for Argo CD to see as a diff in spec.
     expect([a.metadata.generation, b.metadata.generation]).toEqual([1, 1]);
@@ -95,7 +110,12 @@ describe('names on the platform', () => {
   });
 
   it('steps around a name held by an integration nobody manages, leaving that one untouched', async () => {
-    const seeded = platform.emulator.control.seedIntegration({ type: 'WebServices', name: 'Legacy CRM', notes: 'Made by hand in the admin UI', state: 'ACTIVE' });
+    const seeded = platform.emulator.control.seedIntegration({
+      type: 'WebServices',
+      name: 'Legacy CRM',
+      notes: 'Made by hand in the admin UI',
+      state: 'ACTIVE',
+    });
     const before = platform.emulator.control.state().integrations.find((i) => i.id === seeded.id);
 
     await apply(namespace, [webService('crm', 'Legacy CRM')]);

@@ -37,7 +37,11 @@ describe('organizations', () => {
     });
 
   /** An organization pointing at the emulator, with its OAuth Secret. */
-  const organization = (name: string, spec: Json = {}, oauth: Record<string, string> = { clientId: 'emulator-client', clientSecret: 'emulator-secret' }): Json[] => [
+  const organization = (
+    name: string,
+    spec: Json = {},
+    oauth: Record<string, string> = { clientId: 'emulator-client', clientSecret: 'emulator-secret' },
+  ): Json[] => [
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-oauth` }, stringData: oauth },
     {
       apiVersion: 'dataactions.dev/v1alpha1',
@@ -77,7 +81,12 @@ describe('organizations', () => {
   });
 
   it('refuses endpoints on a host the operator was not started to allow, before sending anything there', async () => {
-    await apply(namespace, organization('elsewhere', { endpoints: { apiBaseUrl: 'https://api.attacker.example', loginBaseUrl: 'https://login.attacker.example' } }));
+    await apply(
+      namespace,
+      organization('elsewhere', {
+        endpoints: { apiBaseUrl: 'https://api.attacker.example', loginBaseUrl: 'https://login.attacker.example' },
+      }),
+    );
     const org = await organizationReady('elsewhere', 'False', 'EndpointNotAllowed');
     expect(condition(org, 'Ready')?.message).toContain('api.attacker.example');
     expect(condition(org, 'Ready')?.message).toContain('--allowed-endpoint-hosts');
@@ -112,7 +121,11 @@ describe('organizations', () => {
     // The integration can still be deleted through it, from the platform too.
     const integrationId = (await getObject(namespace, 'dataactionintegration', 'early'))?.status?.integrationId as string;
     await kubectl(['delete', 'dataactionintegration', 'early', '-n', namespace, '--wait=false']);
-    await waitFor('the organization to go', async () => (await getObject(namespace, 'genesyscloudorganization', 'late')) === undefined, 60_000);
+    await waitFor(
+      'the organization to go',
+      async () => (await getObject(namespace, 'genesyscloudorganization', 'late')) === undefined,
+      60_000,
+    );
     expect(await getObject(namespace, 'dataactionintegration', 'early')).toBeUndefined();
     const stored = platform.emulator.control.state().integrations.find((i) => i.id === integrationId);
     expect(stored === undefined || stored.deletedAt !== undefined).toBe(true);
@@ -120,7 +133,7 @@ describe('organizations', () => {
 
   it('leaves no secret value in logs, Events or status', async () => {
     const values = ['emulator-secret', WRONG_SECRET, 'early-password-value'];
-    const orgStatuses = (await kubectl(['get', 'genesyscloudorganizations', '-n', namespace, '-o', 'json']));
+    const orgStatuses = await kubectl(['get', 'genesyscloudorganizations', '-n', namespace, '-o', 'json']);
     expect(leaks(operator.lines, values)).toEqual([]);
     expect(leaks([...(await userVisibleTexts(namespace)), orgStatuses, JSON.stringify(await listEvents(namespace))], values)).toEqual([]);
   });

@@ -68,11 +68,27 @@ describe('drift made by hand on the platform', () => {
   };
 
   const cases: Array<{ what: string; edit: IntegrationEdit; reverted: (s: Stored, status: Json) => boolean }> = [
-    { what: 'name', edit: { name: 'Orders (renamed by hand)' }, reverted: (s, status) => s.name === 'Orders' && status.platformName === 'Orders' },
-    { what: 'notes', edit: { notes: 'Edited by hand' }, reverted: (s) => s.notes.startsWith('Order lookups.\n\nManaged by dataaction-operator') },
+    {
+      what: 'name',
+      edit: { name: 'Orders (renamed by hand)' },
+      reverted: (s, status) => s.name === 'Orders' && status.platformName === 'Orders',
+    },
+    {
+      what: 'notes',
+      edit: { notes: 'Edited by hand' },
+      reverted: (s) => s.notes.startsWith('Order lookups.\n\nManaged by dataaction-operator'),
+    },
     { what: 'state', edit: { state: 'INACTIVE' }, reverted: (s) => s.intendedState === 'ENABLED' && s.reportedState === 'ACTIVE' },
-    { what: 'credentials link', edit: { unlinkCredentials: true }, reverted: (s, status) => Object.values(s.credentials).includes(status.credentialId as string) },
-    { what: 'properties', edit: { properties: { clientCertificateAuthority: 'DigiCert' } }, reverted: (s) => s.properties['clientCertificateAuthority'] === 'Genesys Cloud' },
+    {
+      what: 'credentials link',
+      edit: { unlinkCredentials: true },
+      reverted: (s, status) => Object.values(s.credentials).includes(status.credentialId as string),
+    },
+    {
+      what: 'properties',
+      edit: { properties: { clientCertificateAuthority: 'DigiCert' } },
+      reverted: (s) => s.properties['clientCertificateAuthority'] === 'Genesys Cloud',
+    },
   ];
 
   it.each(cases)('reverts a hand-made change to the $what at the next resync and says so', async ({ what, edit, reverted }) => {
@@ -81,10 +97,14 @@ describe('drift made by hand on the platform', () => {
     expect(reverted(stored(), resource.status)).toBe(false);
 
     const editedAt = Date.now();
-    const after = await waitFor(`the ${what} reverted`, async () => {
-      const o = await getObject(namespace, 'dai', 'orders');
-      return o !== undefined && reverted(stored(), o.status) && condition(o, 'Ready')?.status === 'True' ? o : undefined;
-    }, 20_000);
+    const after = await waitFor(
+      `the ${what} reverted`,
+      async () => {
+        const o = await getObject(namespace, 'dai', 'orders');
+        return o !== undefined && reverted(stored(), o.status) && condition(o, 'Ready')?.status === 'True' ? o : undefined;
+      },
+      20_000,
+    );
     process.stdout.write(`e2e: a hand-made change to the ${what} was reverted in ${((Date.now() - editedAt) / 1000).toFixed(1)} s\n`);
     expect(after.status.integrationId).toBe(before.id);
     expect(after.status.credentialId).toBe(resource.status.credentialId);
@@ -99,11 +119,20 @@ describe('drift made by hand on the platform', () => {
     const gone = resource.status.credentialId as string;
     platform.emulator.control.deleteCredential(gone);
 
-    const after = await waitFor('a new credential linked', async () => {
-      const o = await getObject(namespace, 'dai', 'orders');
-      const id = o?.status?.credentialId as string | undefined;
-      return id !== undefined && id !== gone && Object.values(stored().credentials).includes(id) && condition(o, 'Ready')?.status === 'True' ? o : undefined;
-    }, 20_000);
+    const after = await waitFor(
+      'a new credential linked',
+      async () => {
+        const o = await getObject(namespace, 'dai', 'orders');
+        const id = o?.status?.credentialId as string | undefined;
+        return id !== undefined &&
+          id !== gone &&
+          Object.values(stored().credentials).includes(id) &&
+          condition(o, 'Ready')?.status === 'True'
+          ? o
+          : undefined;
+      },
+      20_000,
+    );
     const credentials = platform.emulator.control.state().credentials;
     expect(credentials.map((c) => c.id)).toEqual([after.status.credentialId]);
     expect(credentials[0]?.fields).toEqual(BASIC_AUTH);

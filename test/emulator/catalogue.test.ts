@@ -36,9 +36,9 @@ describe('integration types catalogue', () => {
   ])('lets a client discover the %s type by name', async (word, max, credentialTypes) => {
     const api = await connect(await start());
     const listing = await api('GET', '/api/v2/integrations/types?pageSize=100');
-    const found = (listing.body.entities as Array<{ name: string; maxInstances: number; credentials: Record<string, { credentialTypes: string[] }> }>).filter((t) =>
-      t.name.includes(word),
-    );
+    const found = (
+      listing.body.entities as Array<{ name: string; maxInstances: number; credentials: Record<string, { credentialTypes: string[] }> }>
+    ).filter((t) => t.name.includes(word));
     expect(found).toHaveLength(1);
     expect(found[0]?.maxInstances).toBe(max);
     expect(Object.values(found[0]?.credentials ?? {}).flatMap((s) => s.credentialTypes)).toEqual(credentialTypes);
@@ -102,7 +102,14 @@ describe('credential types', () => {
     expect(byName.get('salesforce')).toMatchObject({ displayOrder: ['username', 'password', 'securityToken', 'loginUrl'] });
     for (const type of all) expect(Object.keys(type)).toEqual(['id', 'name', 'properties', 'displayOrder', 'required']);
     expect([...byName.keys()]).toEqual(
-      expect.arrayContaining(['userDefined', 'userDefinedOAuth', 'pureCloudOAuthClient', 'msDynamics', 'googleCloudPlatformServiceAccount', 'googleGSuiteServiceAccount']),
+      expect.arrayContaining([
+        'userDefined',
+        'userDefinedOAuth',
+        'pureCloudOAuthClient',
+        'msDynamics',
+        'googleCloudPlatformServiceAccount',
+        'googleGSuiteServiceAccount',
+      ]),
     );
   });
 });

@@ -1,11 +1,6 @@
 // The integration types and credential types the emulated organization offers (platform-api.md §1-§4).
 import { badRequest } from './errors.ts';
-import {
-  CLIENT_CERTIFICATE_AUTHORITIES,
-  GUESSED_CREDENTIAL_TYPES,
-  GUESSED_SLOT_KEYS,
-  GUESSED_TYPE_IDS,
-} from './guesses.ts';
+import { CLIENT_CERTIFICATE_AUTHORITIES, GUESSED_CREDENTIAL_TYPES, GUESSED_SLOT_KEYS, GUESSED_TYPE_IDS } from './guesses.ts';
 
 /** The eight data action kinds, named as DESIGN.md's `spec.type` names them. */
 export const KINDS = [
@@ -88,9 +83,7 @@ const CREDENTIAL_TYPES: readonly CredentialTypeDef[] = [
   fixed('salesforce', ['username', 'password', 'securityToken'], ['loginUrl'], ['password', 'securityToken']),
   fixed('msDynamics', ['username', 'password', 'orgWebAddress', 'applicationId'], [], ['password']),
   fixed('zendeskApiToken', ['userEmail', 'baseUrl', 'apiToken'], [], ['apiToken']),
-  ...Object.entries(GUESSED_CREDENTIAL_TYPES).map(([name, t]) =>
-    fixed(name, [...t.required], [...t.optional], [...t.sensitive]),
-  ),
+  ...Object.entries(GUESSED_CREDENTIAL_TYPES).map(([name, t]) => fixed(name, [...t.required], [...t.optional], [...t.sensitive])),
 ];
 
 const NO_SETTINGS: ConfigSchema = { required: [], properties: {} };

@@ -12,11 +12,7 @@ import { jsonBody, ok, type ApiRequest, type Route } from './router.ts';
 const PATH = '/api/v2/integrations/{id}/config/current';
 
 /** Checks `credentials: {slot: {id}}` against the type's slots and the stored credentials. */
-export function validateCredentialLinks(
-  context: EmulatorContext,
-  type: IntegrationTypeDef,
-  links: unknown,
-): Record<string, string> {
+export function validateCredentialLinks(context: EmulatorContext, type: IntegrationTypeDef, links: unknown): Record<string, string> {
   if (links === undefined || links === null) return {};
   if (typeof links !== 'object' || Array.isArray(links)) throw badRequest('credentials must be an object', 'credentials');
   const result: Record<string, string> = {};

@@ -46,7 +46,12 @@ describe('integration configuration', () => {
       credentials: { basicAuth: { id: credentialId } },
     });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ version: 2, name: 'Orders API', notes: 'managed by the operator', credentials: { basicAuth: { id: credentialId } } });
+    expect(put.body).toMatchObject({
+      version: 2,
+      name: 'Orders API',
+      notes: 'managed by the operator',
+      credentials: { basicAuth: { id: credentialId } },
+    });
     const read = await api('GET', `/api/v2/integrations/${id}`);
     expect(read.body).toMatchObject({
       name: 'Orders API',
@@ -116,7 +121,12 @@ describe('integration configuration', () => {
     ['purecloud-data-actions', 'pureCloudOAuthClient', 'pureCloudOAuthClient', { clientId: 'a', clientSecret: 'b' }],
     ['aws-lambda-data-actions', 'AmazonWebServicesARN', 'amazonWebServicesARN', { ARN: 'arn:aws:iam::1:role/r' }],
     ['salesforce-datadip', 'salesforceUser', 'salesforce', { username: 'u', password: 'p', securityToken: 't' }],
-    ['microsoft-dynamics-data-actions', 'msDynamics', 'msDynamics', { username: 'u', password: 'p', orgWebAddress: 'https://x.crm.dynamics.com', applicationId: 'a' }],
+    [
+      'microsoft-dynamics-data-actions',
+      'msDynamics',
+      'msDynamics',
+      { username: 'u', password: 'p', orgWebAddress: 'https://x.crm.dynamics.com', applicationId: 'a' },
+    ],
     ['zendesk-data-actions', 'zendeskApiToken', 'zendeskApiToken', { userEmail: 'e@x', baseUrl: 'https://x.zendesk.com', apiToken: 't' }],
   ])('links a %s credential through the %s slot', async (typeId, slot, credentialType, fields) => {
     const api = await connect(await start());

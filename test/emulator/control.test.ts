@@ -9,7 +9,12 @@ const control = (emulator: Emulator, method: string, path: string, body?: unknow
 describe('seeding integrations as if made in the admin UI', () => {
   it('creates an integration of a kind with the given name, notes and state', async () => {
     const emulator = await start();
-    const seeded = await control(emulator, 'POST', '/integrations', { type: 'Zendesk', name: 'Support', notes: 'by hand', state: 'ACTIVE' });
+    const seeded = await control(emulator, 'POST', '/integrations', {
+      type: 'Zendesk',
+      name: 'Support',
+      notes: 'by hand',
+      state: 'ACTIVE',
+    });
     expect(seeded.status).toBe(201);
     const api = await connect(emulator);
     const read = await api('GET', `/api/v2/integrations/${seeded.body.id}`);
@@ -48,7 +53,9 @@ describe('drift made by hand', () => {
     const credentialId = (
       await api('POST', '/api/v2/integrations/credentials', { name: 'c', type: { name: 'userDefined' }, credentialFields: { k: 'v' } })
     ).body.id;
-    const { id } = (await control(emulator, 'POST', '/integrations', { type: 'WebServices', credentials: { basicAuth: { id: credentialId } } })).body;
+    const { id } = (
+      await control(emulator, 'POST', '/integrations', { type: 'WebServices', credentials: { basicAuth: { id: credentialId } } })
+    ).body;
     return { id, credentialId };
   }
 
@@ -59,7 +66,11 @@ describe('drift made by hand', () => {
     ['turns it off', { state: 'INACTIVE' }, { intendedState: 'DISABLED', reportedState: { code: 'INACTIVE' } }],
     ['puts it in error', { state: 'ERROR' }, { reportedState: { code: 'ERROR', effective: 'Error' } }],
     ['unlinks credentials', { unlinkCredentials: true }, { config: { current: { credentials: {} } } }],
-    ['changes a property', { properties: { clientCertificateAuthority: 'DigiCert' } }, { config: { current: { properties: { clientCertificateAuthority: 'DigiCert' } } } }],
+    [
+      'changes a property',
+      { properties: { clientCertificateAuthority: 'DigiCert' } },
+      { config: { current: { properties: { clientCertificateAuthority: 'DigiCert' } } } },
+    ],
   ])('%s and bumps the config version', async (_case, edit, expected) => {
     const emulator = await start();
     const { id } = await seededWithCredential(emulator);
@@ -100,11 +111,19 @@ describe('state, reset and clock', () => {
   it('shows everything stored, credentials with their fields', async () => {
     const emulator = await start();
     const api = await connect(emulator);
-    await api('POST', '/api/v2/integrations/credentials', { name: 'c', type: { name: 'pureCloudOAuthClient' }, credentialFields: { clientId: 'id', clientSecret: 'sh' } });
+    await api('POST', '/api/v2/integrations/credentials', {
+      name: 'c',
+      type: { name: 'pureCloudOAuthClient' },
+      credentialFields: { clientId: 'id', clientSecret: 'sh' },
+    });
     await control(emulator, 'POST', '/integrations', { type: 'GenesysCloud', name: 'Platform' });
     const state = (await control(emulator, 'GET', '/state')).body;
-    expect(state.integrations).toMatchObject([{ name: 'Platform', typeId: 'purecloud-data-actions', version: 1, intendedState: 'DISABLED' }]);
-    expect(state.credentials).toMatchObject([{ name: 'c', typeName: 'pureCloudOAuthClient', fields: { clientId: 'id', clientSecret: 'sh' } }]);
+    expect(state.integrations).toMatchObject([
+      { name: 'Platform', typeId: 'purecloud-data-actions', version: 1, intendedState: 'DISABLED' },
+    ]);
+    expect(state.credentials).toMatchObject([
+      { name: 'c', typeName: 'pureCloudOAuthClient', fields: { clientId: 'id', clientSecret: 'sh' } },
+    ]);
     expect(state.tokens).toEqual({ issued: 1, valid: 1 });
   });
 

@@ -41,7 +41,11 @@ describe('credentials', () => {
     const emulator = await start();
     const api = await connect(emulator);
     const id = String((await createBasic(api)).body.id);
-    const updated = await api('PUT', `${PATH}/${id}`, { name: 'renamed', type: { name: 'basicAuth' }, credentialFields: { userName: 'other' } });
+    const updated = await api('PUT', `${PATH}/${id}`, {
+      name: 'renamed',
+      type: { name: 'basicAuth' },
+      credentialFields: { userName: 'other' },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ id, name: 'renamed' });
     expect(emulator.state.credentials.get(id)?.fields).toEqual({ userName: 'other' });
@@ -72,7 +76,10 @@ describe('credentials', () => {
     ['no name', { type: { name: 'userDefined' }, credentialFields: {} }],
     ['a missing required field', { name: 'x', type: { name: 'zendeskApiToken' }, credentialFields: { userEmail: 'e', baseUrl: 'b' } }],
     ['an empty required field', { name: 'x', type: { name: 'amazonWebServicesARN' }, credentialFields: { ARN: '' } }],
-    ['a field the type does not declare', { name: 'x', type: { name: 'amazonWebServicesARN' }, credentialFields: { ARN: 'a', roleArn: 'b' } }],
+    [
+      'a field the type does not declare',
+      { name: 'x', type: { name: 'amazonWebServicesARN' }, credentialFields: { ARN: 'a', roleArn: 'b' } },
+    ],
     ['a non-string value', { name: 'x', type: { name: 'userDefined' }, credentialFields: { n: 1 } }],
   ])('answers 400 for %s', async (_case, body) => {
     const api = await connect(await start());
@@ -83,7 +90,11 @@ describe('credentials', () => {
 
   it('names the missing field but never echoes a value in an error', async () => {
     const api = await connect(await start());
-    const rejected = await api('POST', PATH, { name: 'x', type: { name: 'pureCloudOAuthClient' }, credentialFields: { clientSecret: SECRET } });
+    const rejected = await api('POST', PATH, {
+      name: 'x',
+      type: { name: 'pureCloudOAuthClient' },
+      credentialFields: { clientSecret: SECRET },
+    });
     expect(rejected.body.message).toContain('clientId');
     expect(JSON.stringify(rejected.body)).not.toContain(SECRET);
   });

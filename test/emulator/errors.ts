@@ -29,12 +29,7 @@ export class PlatformError extends Error {
   readonly details: ErrorDetail[];
   readonly headers: Record<string, string>;
 
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    extra: { details?: ErrorDetail[]; headers?: Record<string, string> } = {},
-  ) {
+  constructor(status: number, code: string, message: string, extra: { details?: ErrorDetail[]; headers?: Record<string, string> } = {}) {
     super(message);
     this.status = status;
     this.code = code;

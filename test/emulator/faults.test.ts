@@ -6,7 +6,8 @@ const start = useEmulator();
 const CREATE = 'POST /api/v2/integrations';
 const WEB = { integrationType: { id: 'custom-rest-actions' } };
 
-const addFault = (emulator: Emulator, fault: Record<string, unknown>) => call(emulator.baseUrl, 'POST', '/__emulator/faults', { body: fault });
+const addFault = (emulator: Emulator, fault: Record<string, unknown>) =>
+  call(emulator.baseUrl, 'POST', '/__emulator/faults', { body: fault });
 
 describe('faults', () => {
   it('answers a 5xx the given number of times, then serves normally', async () => {

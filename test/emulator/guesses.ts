@@ -52,11 +52,7 @@ export function maxInstancesReached(maxInstances: number, typeId: string): Platf
 /** The real platform says a version mismatch "does not match the current version" (TF's IsVersionMismatch
  * matches that text on 400 and also retries 409). Status 409 and the code are guesses. */
 export function versionMismatch(given: unknown, current: number): PlatformError {
-  return new PlatformError(
-    409,
-    'conflict',
-    `The supplied version ${JSON.stringify(given)} does not match the current version ${current}`,
-  );
+  return new PlatformError(409, 'conflict', `The supplied version ${JSON.stringify(given)} does not match the current version ${current}`);
 }
 
 /** How GET credential redacts is unknown (§2 says only "with sensitive fields redacted"). The emulator keeps

@@ -3,7 +3,7 @@ import { afterEach } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from './index.ts';
 
 /** A response body: arbitrary JSON whose shape the tests assert. */
- 
+
 export type JsonBody = any;
 
 export interface CallResult {
@@ -25,7 +25,12 @@ export function useEmulator(): (options?: EmulatorOptions) => Promise<Emulator> 
   };
 }
 
-export async function call(baseUrl: string, method: string, path: string, init: { token?: string; body?: unknown } = {}): Promise<CallResult> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  init: { token?: string; body?: unknown } = {},
+): Promise<CallResult> {
   const headers: Record<string, string> = {};
   if (init.token !== undefined) headers.Authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -35,7 +35,12 @@ function listIntegrations(context: EmulatorContext, request: ApiRequest): unknow
   let found = context.store.listedIntegrations(); // creation order
   const ids = query.get('ids');
   if (ids !== null && ids !== '') {
-    const wanted = new Set(ids.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    const wanted = new Set(
+      ids
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    );
     if (wanted.size > MAX_IDS) throw badRequest(`ids accepts at most ${MAX_IDS} ids`, 'ids');
     found = found.filter((i) => wanted.has(i.id));
   }

@@ -215,8 +215,7 @@ describe('listing integrations', () => {
     const api = await connect(await start({ stateTransitionMs: 0 }));
     const [a, b, c] = await seedThree(api);
     await api('PATCH', `/api/v2/integrations/${b}`, { intendedState: 'ENABLED' });
-    const ids = async (query: string): Promise<string[]> =>
-      entityIds((await api('GET', `/api/v2/integrations?${query}`)).body);
+    const ids = async (query: string): Promise<string[]> => entityIds((await api('GET', `/api/v2/integrations?${query}`)).body);
     expect(await ids(`integrationType=${WEB}`)).toEqual([a, b]);
     expect(await ids(`ids=${c},${a}`)).toEqual([a, c]);
     expect(await ids('reportedState=active')).toEqual([b]);

@@ -83,9 +83,7 @@ export class Store {
   listedIntegrations(): StoredIntegration[] {
     this.purgeDeleted();
     const cutoff = this.clock.now() - this.timing.listLagMs;
-    return [...this.integrations.values()]
-      .filter((i) => i.createdAt <= cutoff)
-      .map((i) => this.settle(i));
+    return [...this.integrations.values()].filter((i) => i.createdAt <= cutoff).map((i) => this.settle(i));
   }
 
   liveIntegrations(): StoredIntegration[] {

@@ -63,8 +63,7 @@ export function typeRoutes(catalogue: Catalogue): Route[] {
       method: 'GET',
       template: TYPES_PATH,
       authenticated: true,
-      handler: (r) =>
-        ok(pageOf(catalogue.types.map(renderIntegrationType), parsePageRequest(r.query), TYPES_PATH, r.query)),
+      handler: (r) => ok(pageOf(catalogue.types.map(renderIntegrationType), parsePageRequest(r.query), TYPES_PATH, r.query)),
     },
     {
       method: 'GET',

@@ -59,7 +59,10 @@ describe('the CRD admission rules', () => {
   it.each([
     ['a DataActionIntegration on Salesforce', integration('base-salesforce', salesforce)],
     ['a DataActionIntegration on WebServices', integration('base-web-services', webServices)],
-    ['a WebServices integration with credentialType None and no credentials', integration('base-none', { ...webServices, webServices: { credentialType: 'None' }, credentials: undefined })],
+    [
+      'a WebServices integration with credentialType None and no credentials',
+      integration('base-none', { ...webServices, webServices: { credentialType: 'None' }, credentials: undefined }),
+    ],
     ['a GenesysCloudOrganization in us-east-1', organization('us-east-1')],
   ])('accepts %s', async (_, manifest) => {
     const result = await kubectl(['create', '--dry-run=server', '-n', ns, '-f', '-'], manifest);
@@ -167,7 +170,10 @@ describe('kubectl output for the applied samples', () => {
   /** Splits kubectl's table into rows of cells; columns are separated by at least two spaces. */
   async function table(args: string[]): Promise<string[][]> {
     const out = await kubectlOrThrow(kubectlPath, kubeconfigPath, args);
-    return out.trimEnd().split('\n').map((line) => line.trim().split(/\s{2,}/));
+    return out
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.trim().split(/\s{2,}/));
   }
 
   it('lists every sample integration with the columns TYPE, NAME ON PLATFORM, STATE, READY, SYNCED and AGE', async () => {
@@ -185,7 +191,9 @@ describe('kubectl output for the applied samples', () => {
   });
 
   it('lists both kinds under the dataactions category', async () => {
-    const names = (await kubectlOrThrow(kubectlPath, kubeconfigPath, ['get', 'dataactions', '-n', ns, '-o', 'name'])).split('\n').filter(Boolean);
+    const names = (await kubectlOrThrow(kubectlPath, kubeconfigPath, ['get', 'dataactions', '-n', ns, '-o', 'name']))
+      .split('\n')
+      .filter(Boolean);
     expect(names).toContain('genesyscloudorganization.dataactions.dev/example-org');
     expect(names.filter((n) => n.startsWith('dataactionintegration.dataactions.dev/'))).toHaveLength(sampleTypes.length);
   });
@@ -193,7 +201,9 @@ describe('kubectl output for the applied samples', () => {
 
 describe('kubectl explain dataactionintegration.spec', () => {
   const crd = parse(readFileSync(join(inject('crdsDir'), 'dataactions.dev_dataactionintegrations.yaml'), 'utf8')) as {
-    spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, { description?: string }> } } } } }[] };
+    spec: {
+      versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, { description?: string }> } } } } }[];
+    };
   };
   const specFields = Object.entries(crd.spec.versions[0]?.schema.openAPIV3Schema.properties.spec.properties ?? {});
   const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
@@ -205,7 +215,17 @@ describe('kubectl explain dataactionintegration.spec', () => {
 
   it('covers the fields of the DESIGN contract', () => {
     expect(specFields.map(([name]) => name)).toEqual(
-      expect.arrayContaining(['organizationRef', 'type', 'displayName', 'notes', 'active', 'credentials', 'webServices', 'google', 'deletionPolicy']),
+      expect.arrayContaining([
+        'organizationRef',
+        'type',
+        'displayName',
+        'notes',
+        'active',
+        'credentials',
+        'webServices',
+        'google',
+        'deletionPolicy',
+      ]),
     );
   });
 

@@ -27,7 +27,9 @@ describe('the compiled operator, as the image runs it', () => {
 
   it('refuses a bad flag with the flag named and exit code 2', async () => {
     expect(outDir).toBeDefined();
-    const failure = await run(process.execPath, [join(outDir!, 'main.js'), '--concurrency', 'many'], { cwd: repoRoot }).catch((e: unknown) => e as { code: number; stderr: string });
+    const failure = await run(process.execPath, [join(outDir!, 'main.js'), '--concurrency', 'many'], { cwd: repoRoot }).catch(
+      (e: unknown) => e as { code: number; stderr: string },
+    );
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain('--concurrency');
   });

@@ -16,7 +16,9 @@ const installFile = path.join(repoRoot, 'deploy/install.yaml');
 const installNamespace = 'dataaction-operator-system';
 
 function parseManifests(text: string): Manifest[] {
-  return parseAllDocuments(text).map((doc) => doc.toJS() as Manifest | null).filter((m): m is Manifest => m !== null);
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as Manifest | null)
+    .filter((m): m is Manifest => m !== null);
 }
 
 function byIdentity(manifests: Manifest[]): Map<string, Manifest> {
@@ -39,13 +41,21 @@ describe('deploy/ on a real API server', () => {
 
   it('accepts every object of install.yaml in a server-side dry run', async () => {
     const out = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', installFile]);
-    const applied = out.trim().split('\n').filter((line) => line.includes('(server dry run)'));
+    const applied = out
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes('(server dry run)'));
     expect(applied).toHaveLength(installed.length);
   });
 
   it('accepts the kustomization in a dry run with kubectl apply -k', async () => {
     const out = await kubectl(['apply', '--dry-run=server', '-k', path.join(repoRoot, 'deploy')]);
-    expect(out.trim().split('\n').filter((line) => line.includes('(server dry run)'))).toHaveLength(installed.length);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .filter((line) => line.includes('(server dry run)')),
+    ).toHaveLength(installed.length);
   });
 
   it('renders the same objects with kubectl kustomize as scripts/gen-install.ts', async () => {
@@ -74,18 +84,32 @@ describe('the operator ServiceAccount under the shipped roles', () => {
     const subjects = [{ kind: 'ServiceAccount', name: 'dataaction-operator', namespace }];
     const objects = [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'dataaction-operator', namespace } },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `deploy-rbac-${suffix}` }, rules: clusterRole['rules'] },
       {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `deploy-rbac-${suffix}` },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `deploy-rbac-${suffix}` }, subjects,
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: `deploy-rbac-${suffix}` },
+        rules: clusterRole['rules'],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `deploy-rbac-${suffix}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `deploy-rbac-${suffix}` },
+        subjects,
       },
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'leader-election', namespace }, rules: role['rules'] },
       {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'leader-election', namespace },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'leader-election' }, subjects,
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'leader-election', namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'leader-election' },
+        subjects,
       },
     ];
-    await kubectl(['apply', '--server-side', '--field-manager=deploy-rbac-test', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    await kubectl(
+      ['apply', '--server-side', '--field-manager=deploy-rbac-test', '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+    );
     return async () => {
       await kubectl(['delete', 'clusterrolebinding,clusterrole', `deploy-rbac-${suffix}`, '--ignore-not-found']);
     };
@@ -112,7 +136,15 @@ describe('the operator ServiceAccount under the shipped roles', () => {
     { verb: 'delete', resource: 'leases.coordination.k8s.io', where: 'own', allowed: false },
   ])('answers $allowed to $verb $resource in $where namespace', async ({ verb, resource, where, allowed }) => {
     const scope = where === 'any' ? ['--all-namespaces'] : ['-n', where === 'own' ? namespace : installNamespace];
-    const result = await runKubectl(inject('kubectlPath'), inject('kubeconfigPath'), ['auth', 'can-i', verb, resource, '--as', user, ...scope]);
+    const result = await runKubectl(inject('kubectlPath'), inject('kubeconfigPath'), [
+      'auth',
+      'can-i',
+      verb,
+      resource,
+      '--as',
+      user,
+      ...scope,
+    ]);
     expect(result.stdout.trim()).toBe(allowed ? 'yes' : 'no');
   });
 });

@@ -48,12 +48,19 @@ describe('event recorder', () => {
       'Normal Renamed Rename x1: Named "CRM 2" on the platform: "CRM" is taken',
       'Warning SecretNotFound SecretNotFound x3: Secret creds not found',
     ]);
-    expect(items.every((event) => event.regarding.uid === subject.metadata?.uid && event.reportingController === 'dataactions.dev/operator')).toBe(true);
+    expect(
+      items.every((event) => event.regarding.uid === subject.metadata?.uid && event.reportingController === 'dataactions.dev/operator'),
+    ).toBe(true);
   });
 
   it('logs a failed write instead of throwing', async () => {
     const warnings: string[] = [];
-    const log: KubeLog = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (_fields, message) => warnings.push(message) };
+    const log: KubeLog = {
+      debug: () => undefined,
+      info: () => undefined,
+      error: () => undefined,
+      warn: (_fields, message) => warnings.push(message),
+    };
     const recorder = createEventRecorder(kc, { component: 'dataactions.dev/operator', log });
     const ghost = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ghost', namespace: 'no-such-namespace-kube-events' } };
 

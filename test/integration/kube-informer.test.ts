@@ -98,7 +98,9 @@ describe('informer', () => {
     const informer = track(createInformer<V1ConfigMap>(kc, { resource: CONFIG_MAPS, namespaces: [namespace] }));
     const seen: string[] = [];
     informer.on('add', (cm) => seen.push(`add ${cm.metadata?.name} ${cm.data?.['colour']}`));
-    informer.on('update', (before, after) => seen.push(`update ${after.metadata?.name} ${before.data?.['colour']}->${after.data?.['colour']}`));
+    informer.on('update', (before, after) =>
+      seen.push(`update ${after.metadata?.name} ${before.data?.['colour']}->${after.data?.['colour']}`),
+    );
     informer.on('delete', (cm) => seen.push(`delete ${cm.metadata?.name}`));
     informer.start();
     await informer.waitForSync(10_000);
@@ -142,9 +144,12 @@ describe('informer', () => {
     await dai(other!, 'five');
     await vi.waitFor(() => expect(informer.get(watchedB!, 'four')).toBeDefined(), 5_000);
 
-    expect(informer.list().map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`).sort()).toEqual(
-      [`${watchedA}/one`, `${watchedB}/four`, `${watchedB}/two`].sort(),
-    );
+    expect(
+      informer
+        .list()
+        .map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`)
+        .sort(),
+    ).toEqual([`${watchedA}/one`, `${watchedB}/four`, `${watchedB}/two`].sort());
     expect(informer.get(other!, 'three')).toBeUndefined();
     expect(informer.list(watchedA).map((o) => o.kind)).toEqual(['DataActionIntegration']);
   });

@@ -21,7 +21,13 @@ interface Candidate {
 }
 
 function campaign(config: Omit<LeaderElectionConfig, 'signal'>): Candidate {
-  const candidate: Candidate = { stop: new AbortController(), leading: false, leadingSignal: undefined, stoppedLeading: 0, done: Promise.resolve() };
+  const candidate: Candidate = {
+    stop: new AbortController(),
+    leading: false,
+    leadingSignal: undefined,
+    stoppedLeading: 0,
+    done: Promise.resolve(),
+  };
   candidate.done = runLeaderElection(
     kc,
     { ...config, signal: candidate.stop.signal },

@@ -41,7 +41,13 @@ const read = (ref: ObjectRef): Promise<Integration> => api.request<Integration>(
 describe('writeStatus', () => {
   it('writes a changed status once, then makes no write for the same status and keeps the transition time', async () => {
     const { ref, object } = await createIntegration('status-once');
-    const creating = { type: 'Ready', status: 'False' as const, reason: 'Creating', message: 'Creating the integration', observedGeneration: 1 };
+    const creating = {
+      type: 'Ready',
+      status: 'False' as const,
+      reason: 'Creating',
+      message: 'Creating the integration',
+      observedGeneration: 1,
+    };
 
     const first = { observedGeneration: 1, conditions: setCondition(undefined, creating, new Date('2025-01-01T00:00:00Z')) };
     expect(await writeStatus(kc, ref, object.status, first)).toBe(true);
@@ -49,13 +55,20 @@ describe('writeStatus', () => {
     expect(afterFirst.status).toEqual(first);
 
     // A later reconcile reaches the same verdict at another time: nothing to write.
-    const again = { observedGeneration: 1, conditions: setCondition(afterFirst.status?.conditions, creating, new Date('2025-01-01T00:10:00Z')) };
+    const again = {
+      observedGeneration: 1,
+      conditions: setCondition(afterFirst.status?.conditions, creating, new Date('2025-01-01T00:10:00Z')),
+    };
     expect(await writeStatus(kc, ref, afterFirst.status, again)).toBe(false);
     expect((await read(ref)).metadata?.resourceVersion).toBe(afterFirst.metadata?.resourceVersion);
 
     // A new reason without a status flip is written, and the transition time stays.
     const activating = { ...creating, reason: 'Activating', message: 'Waiting for the platform' };
-    const third = { observedGeneration: 1, platformName: 'status-once', conditions: setCondition(afterFirst.status?.conditions, activating, new Date('2025-01-01T00:20:00Z')) };
+    const third = {
+      observedGeneration: 1,
+      platformName: 'status-once',
+      conditions: setCondition(afterFirst.status?.conditions, activating, new Date('2025-01-01T00:20:00Z')),
+    };
     expect(await writeStatus(kc, ref, afterFirst.status, third)).toBe(true);
     const afterThird = await read(ref);
     expect(afterThird.status?.conditions?.[0]).toMatchObject({ reason: 'Activating', lastTransitionTime: '2025-01-01T00:00:00Z' });
@@ -72,10 +85,20 @@ describe('writeStatus', () => {
 describe('patchMetadata', () => {
   it('records an annotation when the object is unchanged since it was read', async () => {
     const { ref, object } = await createIntegration('pending-create');
-    const patched = await patchMetadata(kc, ref, { annotations: { 'dataactions.dev/create-pending': 'true' } }, object.metadata!.resourceVersion!);
+    const patched = await patchMetadata(
+      kc,
+      ref,
+      { annotations: { 'dataactions.dev/create-pending': 'true' } },
+      object.metadata!.resourceVersion!,
+    );
     expect(patched.metadata?.annotations).toEqual({ 'dataactions.dev/create-pending': 'true' });
 
-    const removed = await patchMetadata(kc, ref, { annotations: { 'dataactions.dev/create-pending': null } }, patched.metadata!.resourceVersion!);
+    const removed = await patchMetadata(
+      kc,
+      ref,
+      { annotations: { 'dataactions.dev/create-pending': null } },
+      patched.metadata!.resourceVersion!,
+    );
     expect(removed.metadata?.annotations ?? {}).toEqual({});
     expect((await read(ref)).spec).toEqual(object.spec);
   });

@@ -59,7 +59,13 @@ describe('the shared control plane', () => {
 
   it.each(crdFiles)('has the CRD of crds/%s Established', async (file) => {
     const crd = parse(readFileSync(join(inject('crdsDir'), file), 'utf8')) as { metadata: { name: string } };
-    const established = await kubectl(['get', 'crd', crd.metadata.name, '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']);
+    const established = await kubectl([
+      'get',
+      'crd',
+      crd.metadata.name,
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+    ]);
     expect(established).toBe('True');
   });
 

@@ -143,7 +143,10 @@ async function goBuild(args: string[], logPath: string): Promise<void> {
   log.end(`# finished in ${Math.round((Date.now() - started) / 1000)} s with code ${outcome.code ?? 'none'}\n`);
   await new Promise<void>((resolve) => log.once('close', () => resolve()));
   if (outcome.error !== undefined && (outcome.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new TestbedError('TESTBED_GO_MISSING', 'The Go toolchain (go) is neither on PATH nor in /usr/local/go/bin; it is needed once to build the testbed binaries');
+    throw new TestbedError(
+      'TESTBED_GO_MISSING',
+      'The Go toolchain (go) is neither on PATH nor in /usr/local/go/bin; it is needed once to build the testbed binaries',
+    );
   }
   if (outcome.code !== 0) {
     throw new TestbedError('TESTBED_BUILD_FAILED', `Building the testbed binaries failed; see ${logPath}`, { cause: outcome.error });

@@ -50,7 +50,10 @@ async function readLockHolder(lockPath: string): Promise<number | undefined> {
   const text = await readFile(lockPath, 'utf8').catch(() => '');
   if (text === '') {
     // An empty file is an owner between open and write, unless it has stayed empty long enough to be a crash.
-    const modified = await stat(lockPath).then((s) => s.mtimeMs, () => 0);
+    const modified = await stat(lockPath).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
     return Date.now() - modified < 10_000 ? process.pid : undefined;
   }
   const pid = Number.parseInt(text, 10);

@@ -73,9 +73,10 @@ async function status(): Promise<number> {
     return 1;
   }
   const running = runningProcesses(state);
-  const readyz = running.length === state.processes.length
-    ? await runKubectl(state.kubectl, state.kubeconfigPath, ['get', '--raw', '/readyz'], { timeoutMs: 10_000 })
-    : undefined;
+  const readyz =
+    running.length === state.processes.length
+      ? await runKubectl(state.kubectl, state.kubeconfigPath, ['get', '--raw', '/readyz'], { timeoutMs: 10_000 })
+      : undefined;
   if (readyz?.exitCode === 0) {
     process.stdout.write(`Testbed ${state.version} is up at ${state.server} since ${state.startedAt}\n`);
     printUsage(state);
@@ -120,7 +121,9 @@ async function build(): Promise<number> {
   }
   const started = Date.now();
   const binaries = await ensureBinaries();
-  process.stdout.write(`testbed: kube-apiserver, etcd and kubectl ${binaries.version} ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `testbed: kube-apiserver, etcd and kubectl ${binaries.version} ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return 0;
 }
 

@@ -138,7 +138,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     );
 
     const kubeconfigPath = join(workDir, 'kubeconfig');
-    await writeTokenKubeconfig(kubeconfigPath, { server, certificateAuthorityData: Buffer.from(caPem).toString('base64') }, adminToken, 'testbed-admin');
+    await writeTokenKubeconfig(
+      kubeconfigPath,
+      { server, certificateAuthorityData: Buffer.from(caPem).toString('base64') },
+      adminToken,
+      'testbed-admin',
+    );
     return {
       kubeconfigPath,
       server,
@@ -166,8 +171,20 @@ export async function kubeconfigForToken(cp: Pick<KubeAccess, 'kubeconfigPath'>,
 }
 
 /** Mints a bound token for an existing ServiceAccount through the TokenRequest API. */
-export async function createServiceAccountToken(cp: KubeAccess, namespace: string, serviceAccount: string, durationSeconds = 3600): Promise<string> {
-  const out = await kubectlOrThrow(cp.kubectl, cp.kubeconfigPath, ['create', 'token', serviceAccount, '-n', namespace, `--duration=${durationSeconds}s`]);
+export async function createServiceAccountToken(
+  cp: KubeAccess,
+  namespace: string,
+  serviceAccount: string,
+  durationSeconds = 3600,
+): Promise<string> {
+  const out = await kubectlOrThrow(cp.kubectl, cp.kubeconfigPath, [
+    'create',
+    'token',
+    serviceAccount,
+    '-n',
+    namespace,
+    `--duration=${durationSeconds}s`,
+  ]);
   return out.trim();
 }
 
@@ -189,7 +206,10 @@ async function connectToCluster(kubeconfigPath: string): Promise<ControlPlane> {
   };
 }
 
-async function writeIdentityFiles(workDir: string, adminToken: string): Promise<{ tokenFile: string; publicKey: string; privateKey: string }> {
+async function writeIdentityFiles(
+  workDir: string,
+  adminToken: string,
+): Promise<{ tokenFile: string; publicKey: string; privateKey: string }> {
   const pki = join(workDir, 'pki');
   await mkdir(pki, { recursive: true, mode: 0o700 });
   const { publicKey, privateKey } = generateKeyPairSync('ec', {

@@ -16,11 +16,18 @@ export async function applyCrds(kubectl: string, kubeconfigPath: string, dir: st
   if (files.length === 0) return [];
   const args = ['apply', '--server-side', '--force-conflicts', '--field-manager=testbed', '-o', 'name'];
   for (const file of files) args.push('-f', join(dir, file));
-  const applied = (await kubectlOrThrow(kubectl, kubeconfigPath, args)).split('\n').filter((line) => line.startsWith('customresourcedefinition'));
+  const applied = (await kubectlOrThrow(kubectl, kubeconfigPath, args))
+    .split('\n')
+    .filter((line) => line.startsWith('customresourcedefinition'));
   if (applied.length > 0) {
-    await kubectlOrThrow(kubectl, kubeconfigPath, ['wait', '--for=condition=Established', `--timeout=${Math.ceil(timeoutMs / 1000)}s`, ...applied], {
-      timeoutMs: timeoutMs + 10_000,
-    });
+    await kubectlOrThrow(
+      kubectl,
+      kubeconfigPath,
+      ['wait', '--for=condition=Established', `--timeout=${Math.ceil(timeoutMs / 1000)}s`, ...applied],
+      {
+        timeoutMs: timeoutMs + 10_000,
+      },
+    );
   }
   return applied.map((name) => name.slice(name.indexOf('/') + 1));
 }

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  isEndpointAllowed,
-  isHelpRequest,
-  parseConfig,
-  parseDuration,
-  type Config,
-} from '../../src/config.ts';
+import { ConfigError, isEndpointAllowed, isHelpRequest, parseConfig, parseDuration, type Config } from '../../src/config.ts';
 
 const HOST = 'operator-host';
 
@@ -74,9 +67,16 @@ describe('parseConfig', () => {
     [{ POD_NAMESPACE: 'operators' }, { leaderElectionNamespace: 'operators' }],
     [{ LOG_LEVEL: 'warn' }, { logLevel: 'warn' }],
     [{ POD_NAME: 'dataaction-operator-7d9f-abcde' }, { identity: 'dataaction-operator-7d9f-abcde' }],
-    [{ KUBECONFIG: '', WATCH_NAMESPACES: '', POD_NAMESPACE: '', LOG_LEVEL: '', POD_NAME: '' }, {
-      kubeconfig: null, namespaces: [], leaderElectionNamespace: 'dataaction-operator-system', logLevel: 'info', identity: HOST,
-    }],
+    [
+      { KUBECONFIG: '', WATCH_NAMESPACES: '', POD_NAMESPACE: '', LOG_LEVEL: '', POD_NAME: '' },
+      {
+        kubeconfig: null,
+        namespaces: [],
+        leaderElectionNamespace: 'dataaction-operator-system',
+        logLevel: 'info',
+        identity: HOST,
+      },
+    ],
   ])('falls back to the environment %j', (env, expected) => {
     expect(configOf([], env)).toMatchObject(expected);
   });
@@ -87,7 +87,10 @@ describe('parseConfig', () => {
       { KUBECONFIG: '/env', WATCH_NAMESPACES: 'env-ns', POD_NAMESPACE: 'env-le', LOG_LEVEL: 'debug' },
     );
     expect(config).toMatchObject({
-      kubeconfig: '/flag', namespaces: ['flag-ns'], leaderElectionNamespace: 'flag-le', logLevel: 'error',
+      kubeconfig: '/flag',
+      namespaces: ['flag-ns'],
+      leaderElectionNamespace: 'flag-le',
+      logLevel: 'error',
     });
   });
 
@@ -136,9 +139,18 @@ describe('parseConfig', () => {
     expect(isHelpRequest(parsed)).toBe(true);
     const help = isHelpRequest(parsed) ? parsed.help : '';
     for (const flag of [
-      '--kubeconfig', '--namespaces', '--concurrency', '--resync-period', '--leader-elect', '--leader-election-namespace',
-      '--leader-election-id', '--allowed-endpoint-hosts', '--metrics-bind-address', '--health-probe-bind-address',
-      '--log-level', '--help',
+      '--kubeconfig',
+      '--namespaces',
+      '--concurrency',
+      '--resync-period',
+      '--leader-elect',
+      '--leader-election-namespace',
+      '--leader-election-id',
+      '--allowed-endpoint-hosts',
+      '--metrics-bind-address',
+      '--health-probe-bind-address',
+      '--log-level',
+      '--help',
     ]) {
       expect(help).toMatch(new RegExp(`^ +(-h, )?${flag}\\b`, 'm'));
     }

@@ -22,7 +22,9 @@ function readSample(file: string): Manifest[] {
   });
 }
 
-const FILES = readdirSync(SAMPLES).filter((f) => f.endsWith('.yaml')).sort();
+const FILES = readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const INTEGRATION_FILES = FILES.filter((f) => f !== 'organization.yaml');
 
 function secretNamed(manifests: readonly Manifest[], name: string): Record<string, string> {

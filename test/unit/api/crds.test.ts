@@ -49,7 +49,9 @@ describe('generated CRDs', () => {
       if (n.items !== undefined) walk(n.items, `${path}[]`);
     };
     for (const source of CRD_SOURCES) {
-      const crd = buildCrd(source) as { spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: Record<string, unknown> } } }> } };
+      const crd = buildCrd(source) as {
+        spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: Record<string, unknown> } } }> };
+      };
       const root = crd.spec.versions[0]!.schema.openAPIV3Schema.properties;
       walk(root.spec, `${source.names.kind}.spec`);
       walk(root.status, `${source.names.kind}.status`);
@@ -59,7 +61,11 @@ describe('generated CRDs', () => {
 
   it('states a CEL message that names the field for every rule', () => {
     const crd = parse(readFileSync(join(crdDir, 'dataactions.dev_dataactionintegrations.yaml'), 'utf8')) as {
-      spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { 'x-kubernetes-validations': Array<{ message: string }> } } } } }> };
+      spec: {
+        versions: Array<{
+          schema: { openAPIV3Schema: { properties: { spec: { 'x-kubernetes-validations': Array<{ message: string }> } } } };
+        }>;
+      };
     };
     const rules = crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec['x-kubernetes-validations'];
     expect(rules.length).toBeGreaterThanOrEqual(5);

@@ -173,14 +173,18 @@ describe('credentials of every integration type', () => {
 
   it('accepts a PEM key whose line breaks are written as \\n, as pasted from a JSON key file', () => {
     const pasted = FAKE_PEM.replaceAll('\n', '\\n');
-    const result = kindOf('Google').credentials(undefined)?.map({ ...S.GoogleCloudPlatform, privateKey: pasted });
+    const result = kindOf('Google')
+      .credentials(undefined)
+      ?.map({ ...S.GoogleCloudPlatform, privateKey: pasted });
     expect(result).toEqual({ ok: true, fields: { ...S.GoogleCloudPlatform, privateKey: pasted } });
   });
 });
 
 describe('defaults the admin guide gives', () => {
   it('derives the Adobe audience from the client id and fills login URL and metascopes', () => {
-    const result = kindOf('Adobe').credentials(undefined)?.map({ ...S.Adobe, clientId: 'other-client-99' });
+    const result = kindOf('Adobe')
+      .credentials(undefined)
+      ?.map({ ...S.Adobe, clientId: 'other-client-99' });
     expect(result).toMatchObject({
       ok: true,
       fields: {
@@ -198,17 +202,23 @@ describe('defaults the admin guide gives', () => {
       metascopes: 'https://ims-na1.adobelogin.com/s/ent_analytics_bulk_ingest_sdk|https://ims-na1.adobelogin.com/s/ent_dataservices_sdk',
       sandboxName: 'dev-sandbox-3',
     };
-    const result = kindOf('Adobe').credentials(undefined)?.map({ ...S.Adobe, ...given });
+    const result = kindOf('Adobe')
+      .credentials(undefined)
+      ?.map({ ...S.Adobe, ...given });
     expect(result).toEqual({ ok: true, fields: { ...S.Adobe, ...given } });
   });
 
   it('treats a blank optional key as absent, so its default applies', () => {
-    const result = kindOf('Salesforce').credentials(undefined)?.map({ ...S.Salesforce, loginUrl: '  \n' });
+    const result = kindOf('Salesforce')
+      .credentials(undefined)
+      ?.map({ ...S.Salesforce, loginUrl: '  \n' });
     expect(result).toMatchObject({ ok: true, fields: { loginUrl: 'https://login.salesforce.com' } });
   });
 
   it('sends the Salesforce sandbox login URL when the Secret names it', () => {
-    const result = kindOf('Salesforce').credentials(undefined)?.map({ ...S.Salesforce, loginUrl: 'https://test.salesforce.com' });
+    const result = kindOf('Salesforce')
+      .credentials(undefined)
+      ?.map({ ...S.Salesforce, loginUrl: 'https://test.salesforce.com' });
     expect(result).toMatchObject({ ok: true, fields: { loginUrl: 'https://test.salesforce.com' } });
   });
 });

@@ -24,12 +24,24 @@ describe('a Google Cloud Platform service account from its JSON key file', () =>
   });
 
   it.each([
-    ['is not JSON', '{"private_key": "-----BEGIN PRIVATE KEY-----\\nZmFrZS1rZXktZm9yLXRlc3Rz', 'must hold a Google service account JSON key file (a JSON object)'],
+    [
+      'is not JSON',
+      '{"private_key": "-----BEGIN PRIVATE KEY-----\\nZmFrZS1rZXktZm9yLXRlc3Rz',
+      'must hold a Google service account JSON key file (a JSON object)',
+    ],
     ['is a JSON array', JSON.stringify(['118822334455667788990']), 'must hold a Google service account JSON key file (a JSON object)'],
     ['lacks private_key', googleKeyFile({ private_key: undefined }), 'field "private_key" is missing'],
-    ['has a client_email that is no email', googleKeyFile({ client_email: 'file-sa-5@proj-fake-2841' }), 'field "client_email" must be an email address'],
+    [
+      'has a client_email that is no email',
+      googleKeyFile({ client_email: 'file-sa-5@proj-fake-2841' }),
+      'field "client_email" must be an email address',
+    ],
     ['has a client_id that is a number', googleKeyFile({ client_id: 1188223344 }), 'field "client_id" must be a string'],
-    ['has a private_key that is not PEM', googleKeyFile({ private_key: 'ZmFrZS1rZXktZm9yLXRlc3Rz' }), 'field "private_key" must be a PEM private key ("-----BEGIN PRIVATE KEY-----" ... "-----END PRIVATE KEY-----")'],
+    [
+      'has a private_key that is not PEM',
+      googleKeyFile({ private_key: 'ZmFrZS1rZXktZm9yLXRlc3Rz' }),
+      'field "private_key" must be a PEM private key ("-----BEGIN PRIVATE KEY-----" ... "-----END PRIVATE KEY-----")',
+    ],
   ])('files an issue on the key when the file %s, without its content', (_what, file, problem) => {
     const result = map({ [KEY]: file });
     expect(result).toEqual({ ok: false, issues: [{ key: KEY, message: `key "${KEY}" ${problem}` }] });
@@ -46,7 +58,12 @@ describe('a Google Cloud Platform service account from its JSON key file', () =>
   });
 
   it('does not read the file for a G Suite service account', () => {
-    const result = kindOf('Google').credentials({ credentialType: 'GSuiteServiceAccount' })?.map({ [KEY]: googleKeyFile() });
-    expect(result).toMatchObject({ ok: false, issues: expect.arrayContaining([{ key: 'serviceAccountEmail', message: 'key "serviceAccountEmail" is missing' }]) });
+    const result = kindOf('Google')
+      .credentials({ credentialType: 'GSuiteServiceAccount' })
+      ?.map({ [KEY]: googleKeyFile() });
+    expect(result).toMatchObject({
+      ok: false,
+      issues: expect.arrayContaining([{ key: 'serviceAccountEmail', message: 'key "serviceAccountEmail" is missing' }]),
+    });
   });
 });

@@ -13,16 +13,28 @@ function findStructuralProblems(node: unknown, path = '$'): string[] {
 
 describe('the integration registry', () => {
   it('lists eight types, each once, in a stable order', () => {
-    expect(INTEGRATION_TYPES).toEqual(['Adobe', 'AWSLambda', 'GenesysCloud', 'Google', 'MicrosoftDynamics365', 'Salesforce', 'WebServices', 'Zendesk']);
+    expect(INTEGRATION_TYPES).toEqual([
+      'Adobe',
+      'AWSLambda',
+      'GenesysCloud',
+      'Google',
+      'MicrosoftDynamics365',
+      'Salesforce',
+      'WebServices',
+      'Zendesk',
+    ]);
     expect(new Set(INTEGRATION_TYPES).size).toBe(INTEGRATION_KINDS.length);
   });
 
-  it.each(INTEGRATION_KINDS.map((kind) => [kind.type, kind] as const))('gives %s a slot and a credential plan for its default settings', (_type, kind) => {
-    expect(kind.credentialSlot).not.toBe('');
-    const plan = kind.credentials(undefined);
-    expect(plan?.credentialTypeName).toMatch(/^[a-zA-Z]+$/);
-    expect(plan?.map({})).toMatchObject({ ok: false });
-  });
+  it.each(INTEGRATION_KINDS.map((kind) => [kind.type, kind] as const))(
+    'gives %s a slot and a credential plan for its default settings',
+    (_type, kind) => {
+      expect(kind.credentialSlot).not.toBe('');
+      const plan = kind.credentials(undefined);
+      expect(plan?.credentialTypeName).toMatch(/^[a-zA-Z]+$/);
+      expect(plan?.map({})).toMatchObject({ ok: false });
+    },
+  );
 
   it.each([
     ['Adobe', undefined, 10],
@@ -44,15 +56,23 @@ describe('the integration registry', () => {
   });
 
   it.each([
-    ['Google', { id: 'google-data-actions-x', name: 'Google Data Actions' }, [
-      { id: 'google-ccai', name: 'Google Contact Center AI' },
-      { id: 'google-dialogflow-cx', name: 'Google Dialogflow CX' },
-      { id: 'purecloud-data-actions', name: 'Genesys Cloud Data Actions' },
-    ]],
-    ['Adobe', { id: 'adobe-datadip', name: 'Adobe Data Actions' }, [
-      { id: 'adobe-analytics', name: 'Adobe Analytics' },
-      { id: 'custom-rest-actions', name: 'Web Services Data Actions' },
-    ]],
+    [
+      'Google',
+      { id: 'google-data-actions-x', name: 'Google Data Actions' },
+      [
+        { id: 'google-ccai', name: 'Google Contact Center AI' },
+        { id: 'google-dialogflow-cx', name: 'Google Dialogflow CX' },
+        { id: 'purecloud-data-actions', name: 'Genesys Cloud Data Actions' },
+      ],
+    ],
+    [
+      'Adobe',
+      { id: 'adobe-datadip', name: 'Adobe Data Actions' },
+      [
+        { id: 'adobe-analytics', name: 'Adobe Analytics' },
+        { id: 'custom-rest-actions', name: 'Web Services Data Actions' },
+      ],
+    ],
   ])('finds %s in the type catalogue by name and passes over its other integrations', (type, wanted, others) => {
     const kind = kindOf(type);
     expect(kind.catalogueMatch(wanted)).toBe(true);

@@ -33,9 +33,7 @@ export class FakeClock implements Clock {
   advance(ms: number): void {
     const target = this.time + ms;
     for (;;) {
-      const next = this.timers
-        .filter((timer) => !timer.cancelled && timer.due <= target)
-        .sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
+      const next = this.timers.filter((timer) => !timer.cancelled && timer.due <= target).sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
       if (next === undefined) break;
       next.cancelled = true;
       this.time = next.due;

@@ -31,7 +31,12 @@ function scriptedServer(lists: Array<Array<ReturnType<typeof cm>>>, watches: Wat
       const items = lists.shift() ?? [];
       requests.push('list');
       const resourceVersion = String(Math.max(0, ...items.map((item) => Number(item.metadata?.resourceVersion))));
-      return Promise.resolve({ kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion }, items: structuredClone(items) } as T);
+      return Promise.resolve({
+        kind: 'ConfigMapList',
+        apiVersion: 'v1',
+        metadata: { resourceVersion },
+        items: structuredClone(items),
+      } as T);
     },
     stream(request: KubeRequest): Promise<AsyncIterable<string>> {
       requests.push(`watch from ${String(request.query?.['resourceVersion'])}`);
@@ -70,14 +75,22 @@ function start(transport: KubeTransport): { informer: Informer<KubernetesObject>
 describe('informer list and watch', () => {
   it('relists when the watch reports 410 Gone, telling handlers what changed meanwhile', async () => {
     const { transport, requests } = scriptedServer(
-      [[cm('a', '5'), cm('b', '6')], [cm('a', '5'), cm('c', '9')]],
+      [
+        [cm('a', '5'), cm('b', '6')],
+        [cm('a', '5'), cm('c', '9')],
+      ],
       [[event('MODIFIED', cm('b', '7', 'blue')), event('ERROR', { kind: 'Status', code: 410, reason: 'Expired' })]],
     );
     const { informer, seen } = start(transport);
 
     await vi.waitFor(() => expect(requests).toEqual(['list', 'watch from 6', 'list', 'watch from 9']));
     expect(seen).toEqual(['add a@5', 'add b@6', 'update b@6->7', 'delete b', 'update a@5->5', 'add c@9']);
-    expect(informer.list().map((o) => o.metadata?.name).sort()).toEqual(['a', 'c']);
+    expect(
+      informer
+        .list()
+        .map((o) => o.metadata?.name)
+        .sort(),
+    ).toEqual(['a', 'c']);
   });
 
   it('resumes from the last resourceVersion seen, bookmarks included, when a watch fails', async () => {
@@ -107,7 +120,12 @@ describe('informer list and watch', () => {
     const transport: KubeTransport = {
       request<T>(): Promise<T> {
         requests.push('list');
-        return Promise.resolve({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '9' }, items: null } as T);
+        return Promise.resolve({
+          kind: 'PartialObjectMetadataList',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: { resourceVersion: '9' },
+          items: null,
+        } as T);
       },
       stream(request: KubeRequest): Promise<AsyncIterable<string>> {
         requests.push(`watch from ${String(request.query?.['resourceVersion'])}`);

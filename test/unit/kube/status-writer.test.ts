@@ -51,11 +51,19 @@ describe('statusChanged', () => {
   };
 
   it.each([
-    { case: 'the same status with keys in another order', desired: { conditions: status.conditions, integrationId: 'abc', observedGeneration: 3 }, changed: false },
+    {
+      case: 'the same status with keys in another order',
+      desired: { conditions: status.conditions, integrationId: 'abc', observedGeneration: 3 },
+      changed: false,
+    },
     { case: 'an undefined member that is absent on the server', desired: { ...status, credentialId: undefined }, changed: false },
     { case: 'a new member', desired: { ...status, credentialId: 'c-1' }, changed: true },
     { case: 'a removed member', desired: { observedGeneration: 3, conditions: status.conditions }, changed: true },
-    { case: 'a changed condition message', desired: { ...status, conditions: [{ ...status.conditions[0]!, message: 'other' }] }, changed: true },
+    {
+      case: 'a changed condition message',
+      desired: { ...status, conditions: [{ ...status.conditions[0]!, message: 'other' }] },
+      changed: true,
+    },
     { case: 'a number for a string', desired: { ...status, observedGeneration: '3' }, changed: true },
   ])('is $changed for $case', ({ desired, changed }) => {
     expect(statusChanged(status, desired)).toBe(changed);

@@ -39,7 +39,9 @@ describe('startHealthServers', () => {
     const state = { readiness: { ready: false, reasons: ['informers not synced'] } as Readiness, alive: true };
     const { probePort } = await start(state);
     expect(await get(probePort, '/readyz')).toEqual({
-      status: 503, body: 'not ready: informers not synced\n', contentType: 'text/plain; charset=utf-8',
+      status: 503,
+      body: 'not ready: informers not synced\n',
+      contentType: 'text/plain; charset=utf-8',
     });
     state.readiness = { ready: true, reasons: [] };
     expect(await get(probePort, '/readyz')).toMatchObject({ status: 200, body: 'ok\n' });
@@ -58,8 +60,12 @@ describe('startHealthServers', () => {
   it('answers 503 when a check throws', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const servers = await startHealthServers({
-      metricsAddress: '127.0.0.1:0', probeAddress: '127.0.0.1:0', registry: metrics.registry,
-      readiness: () => { throw new Error('cache closed'); },
+      metricsAddress: '127.0.0.1:0',
+      probeAddress: '127.0.0.1:0',
+      registry: metrics.registry,
+      readiness: () => {
+        throw new Error('cache closed');
+      },
       liveness: () => true,
     });
     running.push(servers);

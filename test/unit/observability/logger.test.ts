@@ -11,7 +11,12 @@ function captured(): { stream: DestinationStream; text: () => string; lines: () 
   return {
     stream: { write: (chunk: string) => void chunks.push(chunk) },
     text: () => chunks.join(''),
-    lines: () => chunks.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
@@ -34,7 +39,11 @@ describe('createLogger', () => {
     logger.info(objectRef('DataActionIntegration', { namespace: 'team-a', name: 'crm' }), 'Created integration');
     const [line] = output.lines();
     expect(line).toMatchObject({
-      level: 'info', msg: 'Created integration', kind: 'DataActionIntegration', namespace: 'team-a', name: 'crm',
+      level: 'info',
+      msg: 'Created integration',
+      kind: 'DataActionIntegration',
+      namespace: 'team-a',
+      name: 'crm',
     });
     expect(new Date(String(line?.['time'])).toISOString()).toBe(line?.['time']);
     expect(line).not.toHaveProperty('pid');
@@ -67,7 +76,7 @@ describe('createLogger', () => {
       expect(() => output.lines()).not.toThrow();
     });
 
-    it('keeps the rest of an Error\'s message and stack readable', () => {
+    it("keeps the rest of an Error's message and stack readable", () => {
       const { value, output, logger } = loggerWithSecret();
       logger.error(new Error(`login refused for ${value}`), 'Failed to log in');
       const [line] = output.lines();
@@ -81,8 +90,12 @@ describe('createLogger', () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     ['a top-level client secret', { clientSecret: 'cs-value-1' }, ['clientSecret']],
     ['an authorization header', { request: { headers: { authorization: 'Bearer tok-value-2' } } }, ['request', 'headers', 'authorization']],
-    ['a Secret\'s data', { secret: { metadata: { name: 'crm' }, data: { password: 'cGFzcy12YWx1ZS0z' } } }, ['secret', 'data']],
-    ['a deeply nested private key', { a: { b: { c: { d: { e: { privateKey: 'pk-value-4' } } } } } }, ['a', 'b', 'c', 'd', 'e', 'privateKey']],
+    ["a Secret's data", { secret: { metadata: { name: 'crm' }, data: { password: 'cGFzcy12YWx1ZS0z' } } }, ['secret', 'data']],
+    [
+      'a deeply nested private key',
+      { a: { b: { c: { d: { e: { privateKey: 'pk-value-4' } } } } } },
+      ['a', 'b', 'c', 'd', 'e', 'privateKey'],
+    ],
     ['credential fields in an array', { calls: [{ credentialFields: { apiToken: 'api-value-5' } }] }, ['calls', '0', 'credentialFields']],
     ['an access token', { response: { access_token: 'at-value-6', expires_in: 86399 } }, ['response', 'access_token']],
   ])('redacts %s by field name even when the value was never registered', (_what, fields, path) => {
@@ -111,7 +124,17 @@ describe('createLogger', () => {
   });
 
   it('lists the agreed field names', () => {
-    for (const key of ['clientSecret', 'password', 'apiToken', 'privateKey', 'securityToken', 'credentialFields', 'authorization', 'access_token', 'data']) {
+    for (const key of [
+      'clientSecret',
+      'password',
+      'apiToken',
+      'privateKey',
+      'securityToken',
+      'credentialFields',
+      'authorization',
+      'access_token',
+      'data',
+    ]) {
       expect(REDACTED_KEYS).toContain(key);
     }
   });
@@ -120,7 +143,9 @@ describe('createLogger', () => {
 describe('objectRef', () => {
   it('names an object by kind, namespace and name', () => {
     expect(objectRef('GenesysCloudOrganization', { namespace: 'team-a', name: 'prod' })).toEqual({
-      kind: 'GenesysCloudOrganization', namespace: 'team-a', name: 'prod',
+      kind: 'GenesysCloudOrganization',
+      namespace: 'team-a',
+      name: 'prod',
     });
   });
 });

@@ -23,21 +23,40 @@ describe('createMetrics', () => {
     queue.recordAdd(1);
     queue.recordStart(0, 0.01)();
     queue.recordRetry();
-    metrics.observePlatformCall({ route: '/api/v2/integrations', method: 'post', status: 429, durationMs: 30, retry: true, budgetWaitMs: 250 });
+    metrics.observePlatformCall({
+      route: '/api/v2/integrations',
+      method: 'post',
+      status: 429,
+      durationMs: 30,
+      retry: true,
+      budgetWaitMs: 250,
+    });
     metrics.setIntegration('uid-1', { namespace: 'team-a', state: 'ACTIVE', ready: 'True' });
     metrics.setLeader('dataaction-operator', true);
     const text = await metrics.registry.metrics();
     for (const name of [
-      'controller_runtime_reconcile_total', 'controller_runtime_reconcile_errors_total',
-      'controller_runtime_reconcile_time_seconds', 'controller_runtime_max_concurrent_reconciles',
-      'controller_runtime_active_workers', 'workqueue_depth', 'workqueue_adds_total', 'workqueue_queue_duration_seconds',
-      'workqueue_work_duration_seconds', 'workqueue_retries_total', 'workqueue_unfinished_work_seconds',
-      'workqueue_longest_running_processor_seconds', 'dataactions_platform_requests_total',
-      'dataactions_platform_request_duration_seconds', 'dataactions_platform_retries_total',
-      'dataactions_platform_budget_wait_seconds_total', 'dataactions_platform_rate_limited_total',
-      'dataactions_integrations', 'leader_election_master_status',
+      'controller_runtime_reconcile_total',
+      'controller_runtime_reconcile_errors_total',
+      'controller_runtime_reconcile_time_seconds',
+      'controller_runtime_max_concurrent_reconciles',
+      'controller_runtime_active_workers',
+      'workqueue_depth',
+      'workqueue_adds_total',
+      'workqueue_queue_duration_seconds',
+      'workqueue_work_duration_seconds',
+      'workqueue_retries_total',
+      'workqueue_unfinished_work_seconds',
+      'workqueue_longest_running_processor_seconds',
+      'dataactions_platform_requests_total',
+      'dataactions_platform_request_duration_seconds',
+      'dataactions_platform_retries_total',
+      'dataactions_platform_budget_wait_seconds_total',
+      'dataactions_platform_rate_limited_total',
+      'dataactions_integrations',
+      'leader_election_master_status',
       // Node process metrics share the registry.
-      'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
     ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     }
@@ -61,7 +80,9 @@ describe('createMetrics', () => {
     expect(await sample(metrics, 'controller_runtime_reconcile_errors_total{controller="dataactionintegration"}')).toBe(1);
     expect(await sample(metrics, 'controller_runtime_reconcile_errors_total{controller="genesyscloudorganization"}')).toBe(1);
     expect(await sample(metrics, 'controller_runtime_reconcile_time_seconds_count{controller="dataactionintegration"}')).toBe(5);
-    expect(await sample(metrics, 'controller_runtime_reconcile_time_seconds_bucket{le="1.5",controller="genesyscloudorganization"}')).toBe(1);
+    expect(await sample(metrics, 'controller_runtime_reconcile_time_seconds_bucket{le="1.5",controller="genesyscloudorganization"}')).toBe(
+      1,
+    );
   });
 
   it('records a platform call by route template, method and status, with retries, budget waits and 429s', async () => {

@@ -44,7 +44,7 @@ describe('SecretScrubber.scrub', () => {
   it.each<[string, string, string]>([
     ['as is', withSpecials, withSpecials],
     ['without the trailing newline a file-made Secret carries', withNewline, withNewline.trim()],
-    ['base64-encoded as in a Secret\'s data', withSpecials, Buffer.from(withSpecials).toString('base64')],
+    ["base64-encoded as in a Secret's data", withSpecials, Buffer.from(withSpecials).toString('base64')],
     ['URL-encoded as in a query string', withSpecials, encodeURIComponent(withSpecials)],
     ['form-encoded as in an OAuth token request', withSpecials, new URLSearchParams({ v: withSpecials }).toString().slice(2)],
     ['one line of a multi-line private key', pem, pem.split('\n')[1]!],

@@ -43,20 +43,24 @@ describe('listIntegrations', () => {
     { total: 250, withPageCount: true, requests: 3 },
     { total: 200, withPageCount: true, requests: 2 },
     { total: 250, withPageCount: false, requests: 4 },
-  ])('reads all $total integrations in $requests requests (pageCount given: $withPageCount)', async ({ total, withPageCount, requests }) => {
-    const { client, server } = await clientServing(pagedIntegrations(total, withPageCount));
-    const all = await client.listIntegrations();
-    expect(all).toHaveLength(total);
-    expect(new Set(all.map((i) => i.id)).size).toBe(total);
-    const listCalls = server.requests.filter((r) => r.path === '/api/v2/integrations');
-    expect(listCalls).toHaveLength(requests);
-    expect(listCalls.every((r) => r.query.get('pageSize') === '100')).toBe(true);
-  });
+  ])(
+    'reads all $total integrations in $requests requests (pageCount given: $withPageCount)',
+    async ({ total, withPageCount, requests }) => {
+      const { client, server } = await clientServing(pagedIntegrations(total, withPageCount));
+      const all = await client.listIntegrations();
+      expect(all).toHaveLength(total);
+      expect(new Set(all.map((i) => i.id)).size).toBe(total);
+      const listCalls = server.requests.filter((r) => r.path === '/api/v2/integrations');
+      expect(listCalls).toHaveLength(requests);
+      expect(listCalls.every((r) => r.query.get('pageSize') === '100')).toBe(true);
+    },
+  );
 
   it('keeps one copy of an integration a shifting page shows twice', async () => {
     const { client } = await clientServing((r) => {
       const page = Number(r.query.get('pageNumber'));
-      const entities = page === 1 ? [integrationBody('a'), integrationBody('b')] : page === 2 ? [integrationBody('b'), integrationBody('c')] : [];
+      const entities =
+        page === 1 ? [integrationBody('a'), integrationBody('b')] : page === 2 ? [integrationBody('b'), integrationBody('c')] : [];
       return { status: 200, body: { entities } };
     });
     expect((await client.listIntegrations()).map((i) => i.id)).toEqual(['a', 'b', 'c']);
@@ -120,7 +124,11 @@ describe('parsing', () => {
   it('sends a credential as name, type name and fields', async () => {
     const { client, server } = await clientServing(() => ({ status: 200, body: { id: 'c1', name: 'n' } }));
     await client.createCredential({ name: 'n', typeName: 'basicAuth', fields: { userName: 'u', password: 'p' } });
-    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ name: 'n', type: { name: 'basicAuth' }, credentialFields: { userName: 'u', password: 'p' } });
+    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({
+      name: 'n',
+      type: { name: 'basicAuth' },
+      credentialFields: { userName: 'u', password: 'p' },
+    });
   });
 });
 

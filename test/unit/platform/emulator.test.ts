@@ -16,7 +16,10 @@ afterEach(async () => {
   emulators = [];
 });
 
-async function platform(options: EmulatorOptions = {}, client: Partial<PlatformClientOptions> = {}): Promise<{ emulator: Emulator; client: PlatformClient }> {
+async function platform(
+  options: EmulatorOptions = {},
+  client: Partial<PlatformClientOptions> = {},
+): Promise<{ emulator: Emulator; client: PlatformClient }> {
   const emulator = await startEmulator({ stateTransitionMs: 20, requestsPerMinute: 100_000, ...options });
   emulators.push(emulator);
   return {
@@ -70,7 +73,10 @@ describe('client calls against the emulator', () => {
     const webServices = types.find((t) => t.id === WEB_SERVICES);
     expect(webServices?.credentials['basicAuth']?.credentialTypes).toEqual(expect.arrayContaining(['basicAuth', 'userDefined']));
     // The types whose ids are not published are found by the operator's own matchers.
-    for (const [type, vendor] of [['Google', /google/i], ['Adobe', /adobe/i]] as const) {
+    for (const [type, vendor] of [
+      ['Google', /google/i],
+      ['Adobe', /adobe/i],
+    ] as const) {
       const found = types.filter((t) => kindOf(type).catalogueMatch({ id: t.id, name: t.name }));
       expect(found.map((t) => t.name)).toEqual([expect.stringMatching(vendor)]);
     }
@@ -88,7 +94,11 @@ describe('client calls against the emulator', () => {
     expect(created.integrationType.id).toBe(WEB_SERVICES);
     expect(created.reportedState?.code).toBe('INACTIVE');
 
-    const credential = await client.createCredential({ name: 'orders', typeName: 'basicAuth', fields: { userName: 'svc', password: 'pw-123456' } });
+    const credential = await client.createCredential({
+      name: 'orders',
+      typeName: 'basicAuth',
+      fields: { userName: 'svc', password: 'pw-123456' },
+    });
     const config = await client.updateConfig(created.id, (current) => ({
       ...current,
       name: 'Orders API',
@@ -99,11 +109,18 @@ describe('client calls against the emulator', () => {
     expect((await client.getConfig(created.id)).version).toBe(config.version);
 
     await client.setIntendedState(created.id, 'ENABLED');
-    const active = await eventually(() => client.getIntegration(created.id), (i) => i.reportedState?.code === 'ACTIVE');
+    const active = await eventually(
+      () => client.getIntegration(created.id),
+      (i) => i.reportedState?.code === 'ACTIVE',
+    );
     expect(active.name).toBe('Orders API');
     expect((await client.listIntegrations({ integrationType: WEB_SERVICES })).map((i) => i.id)).toContain(created.id);
 
-    const updated = await client.updateCredential(credential.id, { name: 'orders', typeName: 'basicAuth', fields: { userName: 'svc', password: 'pw-654321' } });
+    const updated = await client.updateCredential(credential.id, {
+      name: 'orders',
+      typeName: 'basicAuth',
+      fields: { userName: 'svc', password: 'pw-654321' },
+    });
     expect(updated.id).toBe(credential.id);
     const stored = emulator.control.state().credentials.find((c) => c.id === credential.id);
     expect(JSON.stringify(stored)).toContain('pw-654321');
@@ -244,7 +261,9 @@ describe('faults the client survives', () => {
   it('reports UnknownOutcome for a credential create whose answer is lost, without repeating it', async () => {
     const { client, emulator } = await platform();
     emulator.control.addFault({ route: 'POST /api/v2/integrations/credentials', kind: 'commitThenDrop', times: 1 });
-    const e = await failure(client.createCredential({ name: 'lost', typeName: 'basicAuth', fields: { userName: 'u', password: 'pw-lost-1' } }));
+    const e = await failure(
+      client.createCredential({ name: 'lost', typeName: 'basicAuth', fields: { userName: 'u', password: 'pw-lost-1' } }),
+    );
     expect(e.code).toBe('UnknownOutcome');
     expect(e.message).not.toContain('pw-lost-1');
     expect(emulator.control.state().credentials).toHaveLength(1);

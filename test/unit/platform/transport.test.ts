@@ -81,7 +81,10 @@ describe('OAuth client credentials', () => {
 
   it('logs in again once and retries when the API refuses the token', async () => {
     const login = grantTokens();
-    const server = await serve((r) => (r.authorization === 'Bearer token-1' ? { status: 401, body: { code: 'bad.credentials' } } : ok(r)), login);
+    const server = await serve(
+      (r) => (r.authorization === 'Bearer token-1' ? { status: 401, body: { code: 'bad.credentials' } } : ok(r)),
+      login,
+    );
     const client = clientFor(server);
     const integration = await client.getIntegration('a');
     expect(integration.id).toBe('a');
@@ -148,7 +151,9 @@ describe('retries', () => {
 
   it('reports Timeout for a GET that never gets an answer', async () => {
     const server = await serve(() => 'hang');
-    const e = await failure(clientFor(server, { requestTimeoutMs: 50, retryPolicy: { ...FAST_RETRIES, maxAttempts: 2 } }).getIntegration('a'));
+    const e = await failure(
+      clientFor(server, { requestTimeoutMs: 50, retryPolicy: { ...FAST_RETRIES, maxAttempts: 2 } }).getIntegration('a'),
+    );
     expect(e).toMatchObject({ code: 'Timeout', retryable: true });
     expect(server.count('GET /api/v2/integrations/a')).toBe(2);
   });
@@ -171,7 +176,13 @@ describe('retries', () => {
 
   it('repeats a create refused with 429: the platform did not process it', async () => {
     const clock = fakeClock();
-    const server = await serve(firstThen(1, () => ({ status: 429, headers: { 'retry-after': '2' } }), () => ({ status: 200, body: integrationBody('new') })));
+    const server = await serve(
+      firstThen(
+        1,
+        () => ({ status: 429, headers: { 'retry-after': '2' } }),
+        () => ({ status: 200, body: integrationBody('new') }),
+      ),
+    );
     const client = clientFor(server, { now: clock.now, sleep: clock.sleep });
     expect((await client.createIntegration({ integrationTypeId: 'custom-rest-actions' })).id).toBe('new');
     expect(server.count('POST /api/v2/integrations')).toBe(2);
@@ -180,7 +191,11 @@ describe('retries', () => {
 
 describe('creates are never repeated blindly', () => {
   const creates = [
-    { name: 'integration', route: 'POST /api/v2/integrations', call: (c: PlatformClient) => c.createIntegration({ integrationTypeId: 't' }) },
+    {
+      name: 'integration',
+      route: 'POST /api/v2/integrations',
+      call: (c: PlatformClient) => c.createIntegration({ integrationTypeId: 't' }),
+    },
     {
       name: 'credential',
       route: 'POST /api/v2/integrations/credentials',
@@ -234,7 +249,9 @@ describe('errors', () => {
       status: 400,
       body: { message: 'password pw-secret-9 is not allowed', code: 'bad.request', contextId: 'ctx-1' },
     }));
-    const e = await failure(clientFor(server).updateCredential('c1', { name: 'n', typeName: 'basicAuth', fields: { password: 'pw-secret-9' } }));
+    const e = await failure(
+      clientFor(server).updateCredential('c1', { name: 'n', typeName: 'basicAuth', fields: { password: 'pw-secret-9' } }),
+    );
     expect(e).toMatchObject({ code: 'Invalid', status: 400, platformCode: 'bad.request', contextId: 'ctx-1', retryable: false });
     expect(e.message).toContain('is not allowed');
     expect(e.message).not.toContain('pw-secret-9');

@@ -63,7 +63,14 @@ const READY_STATUS = {
   platformName: 'CRM',
   state: 'ACTIVE',
   conditions: [
-    { type: 'Ready', status: 'True' as const, reason: 'Available', message: '', lastTransitionTime: '2026-11-24T09:00:00Z', observedGeneration: 1 },
+    {
+      type: 'Ready',
+      status: 'True' as const,
+      reason: 'Available',
+      message: '',
+      lastTransitionTime: '2026-11-24T09:00:00Z',
+      observedGeneration: 1,
+    },
   ],
 };
 
@@ -83,7 +90,10 @@ interface Scenario {
   requeueNow?: boolean;
 }
 
-const steady = observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration() } });
+const steady = observe({
+  resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+  platform: { kind: 'found', integration: integration() },
+});
 
 const scenarios: Scenario[] = [
   {
@@ -104,14 +114,20 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'waits, creating nothing, while a pending create may still appear in the list',
-    obs: observe({ resource: resource({ createPendingSince: NOW - 5000 }), platform: { kind: 'searched', markerMatch: undefined, used: 4 } }),
+    obs: observe({
+      resource: resource({ createPendingSince: NOW - 5000 }),
+      platform: { kind: 'searched', markerMatch: undefined, used: 4 },
+    }),
     actions: [],
     ready: 'Creating',
     synced: 'CreateIncomplete',
   },
   {
     name: 'creates again once a pending create has stayed invisible past the grace period',
-    obs: observe({ resource: resource({ createPendingSince: NOW - CREATE_GRACE_MS - 1 }), platform: { kind: 'searched', markerMatch: undefined, used: 4 } }),
+    obs: observe({
+      resource: resource({ createPendingSince: NOW - CREATE_GRACE_MS - 1 }),
+      platform: { kind: 'searched', markerMatch: undefined, used: 4 },
+    }),
     actions: ['markCreatePending', 'createIntegration'],
     ready: 'Creating',
     synced: 'ReconcileSuccess',
@@ -127,7 +143,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'touches nothing on the platform while the Secret is missing',
-    obs: observe({ desired: undefined, blocker: { reason: 'SecretNotFound', message: 'Secret "crm-creds" not found', allowsDeletion: true } }),
+    obs: observe({
+      desired: undefined,
+      blocker: { reason: 'SecretNotFound', message: 'Secret "crm-creds" not found', allowsDeletion: true },
+    }),
     actions: [],
     ready: 'SecretNotFound',
     synced: 'SecretNotFound',
@@ -146,7 +165,10 @@ const scenarios: Scenario[] = [
       resource: resource({ annotatedId: 'int-1' }),
       platform: {
         kind: 'found',
-        integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }, { name: `CRM (creating ${UID})`, notes: '', properties: {}, credentialLinks: {} }),
+        integration: integration(
+          { intendedState: 'DISABLED', reportedState: 'INACTIVE' },
+          { name: `CRM (creating ${UID})`, notes: '', properties: {}, credentialLinks: {} },
+        ),
       },
     }),
     actions: ['writeCredential', 'configure', 'setState'],
@@ -163,7 +185,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'reverts a rename made by hand on the platform and says so',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({}, { name: 'Renamed by hand' }) } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+      platform: { kind: 'found', integration: integration({}, { name: 'Renamed by hand' }) },
+    }),
     actions: ['configure'],
     ready: 'Available',
     synced: 'ReconcileSuccess',
@@ -171,7 +196,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'reactivates an integration switched off by hand',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }) } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+      platform: { kind: 'found', integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }) },
+    }),
     actions: ['setState'],
     ready: 'Activating',
     synced: 'ReconcileSuccess',
@@ -179,7 +207,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'relinks its credential when the link was changed by hand',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({}, { credentialLinks: { basicAuth: 'someone-elses' } }) } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+      platform: { kind: 'found', integration: integration({}, { credentialLinks: { basicAuth: 'someone-elses' } }) },
+    }),
     actions: ['configure'],
     ready: 'Available',
     synced: 'ReconcileSuccess',
@@ -187,7 +218,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'writes a new credential and links it when its credential was deleted by hand',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ ownedCredentialGone: true }) } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+      platform: { kind: 'found', integration: integration({ ownedCredentialGone: true }) },
+    }),
     actions: ['writeCredential', 'configure'],
     ready: 'Available',
     synced: 'ReconcileSuccess',
@@ -195,14 +229,22 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'rewrites the credential when the Secret changed',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), desired: desired({ credential: { typeName: 'basicAuth', fields: { userName: 'v' }, revision: 'rev-2' } }), platform: { kind: 'found', integration: integration() } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+      desired: desired({ credential: { typeName: 'basicAuth', fields: { userName: 'v' }, revision: 'rev-2' } }),
+      platform: { kind: 'found', integration: integration() },
+    }),
     actions: ['writeCredential'],
     ready: 'Available',
     synced: 'ReconcileSuccess',
   },
   {
     name: 'deactivates when spec.active turns false',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', generation: 2, status: READY_STATUS }), desired: desired({ active: false }), platform: { kind: 'found', integration: integration() } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', generation: 2, status: READY_STATUS }),
+      desired: desired({ active: false }),
+      platform: { kind: 'found', integration: integration() },
+    }),
     actions: ['setState'],
     ready: 'Deactivating',
     synced: 'ReconcileSuccess',
@@ -210,21 +252,31 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'follows the platform until it reports the state asked for',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ reportedState: 'ACTIVATING' }) } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+      platform: { kind: 'found', integration: integration({ reportedState: 'ACTIVATING' }) },
+    }),
     actions: [],
     ready: 'Activating',
     synced: 'ReconcileSuccess',
   },
   {
     name: 'reports a platform error state with its detail',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ reportedState: 'ERROR', reportedMessage: 'bad credentials' }) } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+      platform: { kind: 'found', integration: integration({ reportedState: 'ERROR', reportedMessage: 'bad credentials' }) },
+    }),
     actions: [],
     ready: 'Error',
     synced: 'ReconcileSuccess',
   },
   {
     name: 'chooses a new name when displayName changes',
-    obs: observe({ resource: resource({ annotatedId: 'int-1', generation: 2, status: READY_STATUS }), desired: desired({ baseName: 'CRM EU' }), platform: { kind: 'found', integration: integration() } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', generation: 2, status: READY_STATUS }),
+      desired: desired({ baseName: 'CRM EU' }),
+      platform: { kind: 'found', integration: integration() },
+    }),
     actions: ['configure'],
     ready: 'Available',
     synced: 'ReconcileSuccess',
@@ -247,7 +299,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'refuses to adopt an integration of another type',
-    obs: observe({ resource: resource({ annotatedId: 'int-1' }), platform: { kind: 'found', integration: integration({ typeId: 'salesforce-datadip' }) } }),
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1' }),
+      platform: { kind: 'found', integration: integration({ typeId: 'salesforce-datadip' }) },
+    }),
     actions: [],
     ready: 'InvalidSpec',
     synced: 'InvalidSpec',
@@ -255,7 +310,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'warns once per generation that the type is deprecated',
-    obs: observe({ desired: desired({ deprecation: 'Adobe is deprecated' }), platform: { kind: 'searched', markerMatch: undefined, used: 0 } }),
+    obs: observe({
+      desired: desired({ deprecation: 'Adobe is deprecated' }),
+      platform: { kind: 'searched', markerMatch: undefined, used: 0 },
+    }),
     actions: ['markCreatePending', 'createIntegration'],
     ready: 'Creating',
     synced: 'ReconcileSuccess',
@@ -264,7 +322,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'deletes the integration and its credential, then lets the resource go',
-    obs: observe({ resource: resource({ deleting: true, annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration() } }),
+    obs: observe({
+      resource: resource({ deleting: true, annotatedId: 'int-1', status: READY_STATUS }),
+      platform: { kind: 'found', integration: integration() },
+    }),
     actions: ['deleteIntegration', 'deleteCredential', 'removeFinalizer'],
     ready: 'Deleting',
     synced: 'ReconcileSuccess',
@@ -272,7 +333,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'counts an integration already gone as deleted',
-    obs: observe({ resource: resource({ deleting: true, annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'missing', id: 'int-1' } }),
+    obs: observe({
+      resource: resource({ deleting: true, annotatedId: 'int-1', status: READY_STATUS }),
+      platform: { kind: 'missing', id: 'int-1' },
+    }),
     actions: ['deleteIntegration', 'deleteCredential', 'removeFinalizer'],
     ready: 'Deleting',
     synced: 'ReconcileSuccess',
@@ -280,7 +344,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'leaves the integration on the platform with deletionPolicy Orphan',
-    obs: observe({ resource: resource({ deleting: true, annotatedId: 'int-1', deletionPolicy: 'Orphan', status: READY_STATUS }), platform: { kind: 'skipped' } }),
+    obs: observe({
+      resource: resource({ deleting: true, annotatedId: 'int-1', deletionPolicy: 'Orphan', status: READY_STATUS }),
+      platform: { kind: 'skipped' },
+    }),
     actions: ['removeFinalizer'],
     ready: 'Deleting',
     synced: 'ReconcileSuccess',
@@ -288,14 +355,21 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'keeps the finalizer while the organization cannot be reached',
-    obs: observe({ resource: resource({ deleting: true, annotatedId: 'int-1' }), desired: undefined, blocker: { reason: 'OrganizationNotReady', message: 'x', allowsDeletion: false } }),
+    obs: observe({
+      resource: resource({ deleting: true, annotatedId: 'int-1' }),
+      desired: undefined,
+      blocker: { reason: 'OrganizationNotReady', message: 'x', allowsDeletion: false },
+    }),
     actions: [],
     ready: 'Deleting',
     synced: 'OrganizationNotReady',
   },
   {
     name: 'deletes an integration created just before a crash, found by its marker',
-    obs: observe({ resource: resource({ deleting: true, createPendingSince: NOW - 1000 }), platform: { kind: 'searched', markerMatch: 'int-7', used: 1 } }),
+    obs: observe({
+      resource: resource({ deleting: true, createPendingSince: NOW - 1000 }),
+      platform: { kind: 'searched', markerMatch: 'int-7', used: 1 },
+    }),
     actions: ['deleteIntegration', 'removeFinalizer'],
     ready: 'Deleting',
     synced: 'ReconcileSuccess',
@@ -303,7 +377,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'does not let go of a resource whose create may still appear',
-    obs: observe({ resource: resource({ deleting: true, createPendingSince: NOW - 1000 }), platform: { kind: 'searched', markerMatch: undefined, used: 1 } }),
+    obs: observe({
+      resource: resource({ deleting: true, createPendingSince: NOW - 1000 }),
+      platform: { kind: 'searched', markerMatch: undefined, used: 1 },
+    }),
     actions: [],
     ready: 'Deleting',
     synced: 'CreateIncomplete',
@@ -322,33 +399,62 @@ describe('decide', () => {
 
   it('keeps the name it set while displayName stays the same, even if a suffix was needed', () => {
     const status = { ...READY_STATUS, platformName: 'CRM 2' };
-    const decision = decide(observe({ resource: resource({ annotatedId: 'int-1', status }), platform: { kind: 'found', integration: integration({}, { name: 'CRM 2' }) } }));
+    const decision = decide(
+      observe({
+        resource: resource({ annotatedId: 'int-1', status }),
+        platform: { kind: 'found', integration: integration({}, { name: 'CRM 2' }) },
+      }),
+    );
     expect(decision.actions).toEqual([]);
   });
 
   it('asks to keep a hand-renamed integration on the name it had', () => {
-    const decision = decide(observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({}, { name: 'x' }) } }));
+    const decision = decide(
+      observe({
+        resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+        platform: { kind: 'found', integration: integration({}, { name: 'x' }) },
+      }),
+    );
     expect(decision.actions[0]).toMatchObject({ type: 'configure', name: { base: 'CRM', prefer: 'CRM' } });
   });
 
   it('never puts credential values in events or conditions', () => {
     const secret = 'pa55-w0rd-that-must-not-leak';
     for (const s of scenarios) {
-      const decision = decide({ ...s.obs, desired: s.obs.desired && desired({ credential: { typeName: 'basicAuth', fields: { password: secret }, revision: 'r' } }) });
+      const decision = decide({
+        ...s.obs,
+        desired: s.obs.desired && desired({ credential: { typeName: 'basicAuth', fields: { password: secret }, revision: 'r' } }),
+      });
       const visible = JSON.stringify([decision.events, decision.ready, decision.synced, decision.status]);
       expect(visible).not.toContain(secret);
     }
   });
 
   it('creates the replacement of a credential deleted by hand rather than updating the gone one, and links it', () => {
-    const decision = decide(observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), platform: { kind: 'found', integration: integration({ ownedCredentialGone: true }) } }));
+    const decision = decide(
+      observe({
+        resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+        platform: { kind: 'found', integration: integration({ ownedCredentialGone: true }) },
+      }),
+    );
     expect(decision.actions[0]).toMatchObject({ type: 'writeCredential', credentialId: undefined });
-    expect(decision.actions[1]).toMatchObject({ type: 'configure', link: { slot: 'basicAuth', credentialId: undefined }, name: undefined, notes: undefined });
+    expect(decision.actions[1]).toMatchObject({
+      type: 'configure',
+      link: { slot: 'basicAuth', credentialId: undefined },
+      name: undefined,
+      notes: undefined,
+    });
     expect(decision.events[0]?.message).toBe('Reverted changes made on the platform to the credential');
   });
 
   it('reports Ready only when the platform state matches spec.active', () => {
-    const inactive = decide(observe({ resource: resource({ annotatedId: 'int-1', status: READY_STATUS }), desired: desired({ active: false }), platform: { kind: 'found', integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }) } }));
+    const inactive = decide(
+      observe({
+        resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+        desired: desired({ active: false }),
+        platform: { kind: 'found', integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }) },
+      }),
+    );
     expect(inactive.ready).toMatchObject({ status: 'True', reason: 'Available' });
     expect(inactive.actions).toEqual([]);
   });

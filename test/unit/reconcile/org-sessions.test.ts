@@ -38,8 +38,13 @@ describe('resolving a type in the organization catalogue', () => {
   });
 
   it('uses the slot the platform declares when it declares exactly one other than the guess', async () => {
-    const adobe = type('adobe-da', 'Adobe Data Actions', { credentials: { adobeServiceAccount: { required: true, credentialTypes: ['x'] } } });
-    expect(await sessionWith([adobe]).resolve(kindOf('Adobe'), undefined)).toMatchObject({ typeId: 'adobe-da', credentialSlot: 'adobeServiceAccount' });
+    const adobe = type('adobe-da', 'Adobe Data Actions', {
+      credentials: { adobeServiceAccount: { required: true, credentialTypes: ['x'] } },
+    });
+    expect(await sessionWith([adobe]).resolve(kindOf('Adobe'), undefined)).toMatchObject({
+      typeId: 'adobe-da',
+      credentialSlot: 'adobeServiceAccount',
+    });
   });
 
   it('keeps a confirmed id and the guide limit when the catalogue does not list the type', async () => {
