@@ -1,5 +1,6 @@
 // Integration names: the platform allows duplicates through the API, but flows and data actions tell
 // integrations apart by name, so the operator picks a unique one itself.
+import { managedByLine } from './notes.ts';
 
 /** The most numbered suffixes tried before giving up (an org holds at most 100 of one type). */
 const MAX_SUFFIX = 1000;
@@ -31,6 +32,50 @@ export function creationMarkerName(base: string, uid: string): string {
   return `${base.slice(0, 100)} (creating ${uid})`;
 }
 
+// The managed-by line with its three fields opened up: namespace and name are Kubernetes names (no
+// blanks, no slash, no parentheses), the uid is what the operator looks for.
+const FIELD = { namespace: '\u0001', name: '\u0002', uid: '\u0003' };
+const MANAGED_BY_LINE = new RegExp(
+  `^${managedByLine(FIELD)
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(FIELD.namespace, '[^\\s/()]+')
+    .replace(FIELD.name, '[^\\s/()]+')
+    .replace(FIELD.uid, '([^\\s()]+)')}$`,
+);
+
+/**
+ * The uid of the resource whose managed-by line ends `notes`, if any. Only the last line counts: the
+ * operator appends its line after the user's notes, so a managed-by line the user quoted in spec.notes
+ * always sits above the real one.
+ */
+export function managedByUid(notes: string | undefined): string | undefined {
+  const lines = (notes ?? '').trimEnd().split(/\r?\n/);
+  return MANAGED_BY_LINE.exec(lines.at(-1)?.trim() ?? '')?.[1];
+}
+
+/** True when `name` is exactly a creation marker name (see creationMarkerName) for `uid`. */
+function isCreationMarkerOf(name: string | undefined, uid: string): boolean {
+  return uid !== '' && (name?.endsWith(` (creating ${uid})`) ?? false);
+}
+
+/**
+ * True when the integration is this resource's: its notes end with the resource's managed-by line, or,
+ * before any notes are written, its name is the resource's creation marker. A marker name is not
+ * trusted when the notes name another resource: a displayName can spell out anything.
+ */
 export function carriesMarker(name: string | undefined, notes: string | undefined, uid: string): boolean {
-  return (name?.includes(uid) ?? false) || (notes?.includes(uid) ?? false);
+  if (uid === '') return false;
+  const owner = managedByUid(notes);
+  return owner === undefined ? isCreationMarkerOf(name, uid) : owner === uid;
+}
+
+/**
+ * True when the integration carries the marker of a resource other than `uid` (its managed-by line, or
+ * a creation marker name for another uid): adopting or deleting it would take another resource's.
+ */
+export function carriesAnotherMarker(name: string | undefined, notes: string | undefined, uid: string): boolean {
+  const owner = managedByUid(notes);
+  if (owner !== undefined) return owner !== uid;
+  const marker = / \(creating ([^\s()]+)\)$/.exec(name ?? '');
+  return marker !== null && marker[1] !== uid;
 }
