@@ -95,10 +95,14 @@ async function main(): Promise<number> {
           },
           onStoppedLeading: () => {
             metrics.setLeader(config.leaderElectionId, false);
-            if (leading && !stopping) {
-              // Another replica may already be writing: stop at once and let the Deployment restart us.
-              logger.error({ identity: config.identity }, 'Lost the leader lease; exiting');
-              stop(1);
+            if (leading) {
+              // Another replica may already be writing: nothing queued is reconciled any more (even in the
+              // middle of a SIGTERM drain), the reconciles in flight end, and the Deployment restarts us.
+              operator.abandonQueued();
+              if (!stopping) {
+                logger.error({ identity: config.identity }, 'Lost the leader lease; exiting');
+                stop(1);
+              }
             }
             leading = false;
           },

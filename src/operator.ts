@@ -32,6 +32,8 @@ export interface Operator {
    * for example, release an organization that integrations still use. */
   startControllers(): Promise<void>;
   readiness(): Readiness;
+  /** Drops every queued key at once (the Lease was lost): only the reconciles in flight still end. */
+  abandonQueued(): void;
   stop(): Promise<void>;
 }
 
@@ -198,6 +200,10 @@ export function createOperator(options: OperatorOptions): Operator {
       controllersStarted = true;
       orgController.start();
       daiController.start();
+    },
+    abandonQueued: () => {
+      daiController.abandonQueued();
+      orgController.abandonQueued();
     },
     readiness: () => {
       const reasons = informers.filter((i) => !i.hasSynced()).map(() => 'informers not synced');

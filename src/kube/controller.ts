@@ -73,7 +73,15 @@ export class Controller {
     );
   }
 
-  /** Stops handing out keys and waits for the reconciles in flight. */
+  /**
+   * Stops at once (the Lease was lost): the keys queued are dropped, not reconciled, and only the
+   * reconciles in flight still end. stop() then waits for them.
+   */
+  abandonQueued(): void {
+    this.queue.shutDownNow();
+  }
+
+  /** Stops taking keys, hands out the ones already queued, and waits for the reconciles in flight. */
   async stop(): Promise<void> {
     this.queue.shutDown();
     await this.running;

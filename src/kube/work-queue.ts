@@ -1,7 +1,8 @@
 // A work queue of string keys with client-go's semantics (workqueue.Typed + DelayingQueue +
 // RateLimitingQueue): a key queued many times is processed once, a key is never processed by two
 // workers at once (one added while processing is queued again on done), nothing accepted is dropped,
-// and delayed adds of one key coalesce to the earliest due time.
+// and delayed adds of one key coalesce to the earliest due time. One addition: shutDownNow, which drops
+// what is queued instead of handing it out, for a replica that must stop reconciling at once.
 import { systemClock, type Clock } from './clock.ts';
 import { createControllerRateLimiter, type BackoffOptions, type RateLimiter, type TokenBucketOptions } from './rate-limiter.ts';
 
@@ -139,6 +140,21 @@ export class WorkQueue {
     this.waiting.clear();
     this.heap = [];
     for (const getter of this.getters.splice(0)) getter(undefined);
+    this.settleDrainers();
+  }
+
+  /**
+   * Shuts down and drops every key not yet handed out, queued or delayed, instead of handing it out: a
+   * replica that lost its Lease must not reconcile anything more (controller-runtime stops at once too).
+   * Keys being processed finish, and are not queued again on done().
+   */
+  shutDownNow(): void {
+    this.shutDown();
+    this.queue = [];
+    this.head = 0;
+    this.dirty.clear();
+    this.enqueuedAt.clear();
+    this.hooks.onDepth?.(0);
     this.settleDrainers();
   }
 

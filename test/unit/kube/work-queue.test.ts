@@ -166,6 +166,31 @@ describe('WorkQueue', () => {
     expect(queue.len()).toBe(0);
   });
 
+  it('stops at once on shutDownNow: queued and delayed keys are dropped, the key in progress ends and is not queued again', async () => {
+    const { clock, queue } = newQueue();
+    queue.add('ns/a');
+    const inFlight = await queue.get();
+    queue.add('ns/b');
+    queue.add('ns/c');
+    queue.add('ns/a'); // changed again while processed: would be queued again on done
+    queue.addAfter('ns/d', 100);
+
+    queue.shutDownNow();
+    let drained = false;
+    const draining = queue.drain().then(() => {
+      drained = true;
+    });
+    clock.advance(1_000);
+    await settle();
+
+    expect(queue.len()).toBe(0);
+    expect(await queue.get()).toBeUndefined();
+    expect(drained).toBe(false);
+    queue.done(inFlight!);
+    await draining;
+    expect(await queue.get()).toBeUndefined();
+  });
+
   it('drains: resolves only when in-flight work is done', async () => {
     const { queue } = newQueue();
     queue.add('ns/a');
