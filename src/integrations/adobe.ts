@@ -13,15 +13,15 @@ export function adobeDefaultAudience(clientId: string): string {
 }
 
 const secret = defineSecretSchema({
-  clientId: {},
-  clientSecret: {},
-  orgId: { rule: endingWith('@AdobeOrg') },
-  technicalAccountId: { rule: endingWith('@techacct.adobe.com') },
-  privateKey: { rule: pemPrivateKey },
-  loginUrl: { optional: true, rule: httpsUrl },
-  audience: { optional: true, rule: httpsUrl },
-  metascopes: { optional: true, rule: delimitedHttpsUrls('|', 'pipe') },
-  sandboxName: { optional: true },
+  clientId: { secret: false },
+  clientSecret: { secret: true },
+  orgId: { secret: false, rule: endingWith('@AdobeOrg') },
+  technicalAccountId: { secret: false, rule: endingWith('@techacct.adobe.com') },
+  privateKey: { secret: true, rule: pemPrivateKey },
+  loginUrl: { secret: false, optional: true, rule: httpsUrl },
+  audience: { secret: false, optional: true, rule: httpsUrl },
+  metascopes: { secret: false, optional: true, rule: delimitedHttpsUrls('|', 'pipe') },
+  sandboxName: { secret: false, optional: true },
 });
 
 const credential = planCredential({

@@ -7,7 +7,8 @@ import { defineSecretSchema, matching } from './secret-schema.ts';
 const IAM_ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 const secret = defineSecretSchema({
-  roleArn: { rule: matching(IAM_ROLE_ARN, 'must be an IAM role ARN ("arn:aws:iam::<12-digit account>:role/<name>")') },
+  // An ARN names the role; what lets Genesys Cloud assume it is the role's trust policy, not a secret.
+  roleArn: { secret: false, rule: matching(IAM_ROLE_ARN, 'must be an IAM role ARN ("arn:aws:iam::<12-digit account>:role/<name>")') },
 });
 
 // Slot, type and field: platform-api.md §3, CONFIRMED (DevOps integration-lambda-module).

@@ -14,6 +14,7 @@ export function planCredential<S extends SecretShape>(def: PlanDefinition<S>): C
   return {
     credentialTypeName: def.credentialTypeName,
     keys: def.secret.keys,
+    secretValues: (secret) => def.secret.secretValues(secret),
     map(secret: SecretData) {
       const reading = def.secret.read(secret);
       if (!reading.ok) return reading;

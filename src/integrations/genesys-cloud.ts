@@ -6,7 +6,7 @@ import { defineSecretSchema } from './secret-schema.ts';
 // Slot, type and fields: platform-api.md §3, CONFIRMED (terraform provider example).
 const credential = planCredential({
   credentialTypeName: 'pureCloudOAuthClient',
-  secret: defineSecretSchema({ clientId: {}, clientSecret: {} }),
+  secret: defineSecretSchema({ clientId: { secret: false }, clientSecret: { secret: true } }),
   fields: (v) => ({ clientId: v.clientId, clientSecret: v.clientSecret }),
 });
 

@@ -31,19 +31,20 @@ export type GoogleSettings = z.output<typeof googleSettings>;
 /** The Secret key that may hold the whole JSON key file Google hands out for a service account. */
 export const GOOGLE_KEY_FILE_KEY = 'serviceAccountKey.json';
 
+// A private key id names the key (Google lists it in the console); only the key itself is secret.
 const cloudPlatformKeys = defineSecretSchema({
-  clientId: {},
-  clientEmail: { rule: emailAddress },
-  privateKeyId: {},
-  privateKey: { rule: pemPrivateKey },
+  clientId: { secret: false },
+  clientEmail: { secret: false, rule: emailAddress },
+  privateKeyId: { secret: false },
+  privateKey: { secret: true, rule: pemPrivateKey },
 });
 
 // The same four, as Google names them inside the JSON key file.
 const keyFileFields = defineSecretSchema({
-  client_id: {},
-  client_email: { rule: emailAddress },
-  private_key_id: {},
-  private_key: { rule: pemPrivateKey },
+  client_id: { secret: false },
+  client_email: { secret: false, rule: emailAddress },
+  private_key_id: { secret: false },
+  private_key: { secret: true, rule: pemPrivateKey },
 });
 
 const cloudPlatformFields = (v: {
@@ -71,6 +72,13 @@ function parseKeyFile(text: string): Record<string, unknown> | undefined {
 const cloudPlatform: CredentialPlan = {
   credentialTypeName: GOOGLE_CREDENTIAL_TYPE_NAMES.CloudPlatformServiceAccount,
   keys: { required: cloudPlatformKeys.keys.required, optional: [GOOGLE_KEY_FILE_KEY] },
+  secretValues(secret: SecretData) {
+    const keyFile = secret[GOOGLE_KEY_FILE_KEY];
+    if (keyFile === undefined) return cloudPlatformKeys.secretValues(secret);
+    // The private key as the file holds it; a file that does not parse is all that is known, so all of it.
+    const file = parseKeyFile(keyFile);
+    return file === undefined ? [keyFile] : keyFileFields.secretValues(file);
+  },
   map(secret: SecretData) {
     const keyFile = secret[GOOGLE_KEY_FILE_KEY];
     if (keyFile === undefined) {
@@ -110,11 +118,11 @@ const cloudPlatform: CredentialPlan = {
 const gSuite = planCredential({
   credentialTypeName: GOOGLE_CREDENTIAL_TYPE_NAMES.GSuiteServiceAccount,
   secret: defineSecretSchema({
-    serviceAccountEmail: { rule: emailAddress },
-    privateKeyId: {},
-    privateKey: { rule: pemPrivateKey },
-    scopes: { rule: delimitedHttpsUrls(',', 'comma') },
-    impersonateUserEmail: { optional: true, rule: emailAddress },
+    serviceAccountEmail: { secret: false, rule: emailAddress },
+    privateKeyId: { secret: false },
+    privateKey: { secret: true, rule: pemPrivateKey },
+    scopes: { secret: false, rule: delimitedHttpsUrls(',', 'comma') },
+    impersonateUserEmail: { secret: false, optional: true, rule: emailAddress },
   }),
   fields: (v) => ({
     [GOOGLE_GSUITE_FIELDS.serviceAccountEmail]: v.serviceAccountEmail,

@@ -24,6 +24,8 @@ export interface CredentialPlan {
   readonly keys: { readonly required: readonly string[]; readonly optional: readonly string[] };
   /** Validates the Secret and maps it to the platform's `credentialFields`; sends nothing anywhere. */
   map(secret: SecretData): CredentialMapping;
+  /** The Secret's values that are secrets (by the type's declaration), for the log scrubber. */
+  secretValues(secret: SecretData): readonly string[];
 }
 
 /** A CEL rule on `spec` (self = spec; transition rules may use oldSelf). */

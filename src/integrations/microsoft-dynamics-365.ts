@@ -7,10 +7,10 @@ import { defineSecretSchema, httpsUrl } from './secret-schema.ts';
 const credential = planCredential({
   credentialTypeName: 'msDynamics',
   secret: defineSecretSchema({
-    username: {},
-    password: {},
-    orgWebAddress: { rule: { ...httpsUrl, expectation: 'must be an https URL such as "https://contoso.crm.dynamics.com"' } },
-    applicationId: {},
+    username: { secret: false },
+    password: { secret: true },
+    orgWebAddress: { secret: false, rule: { ...httpsUrl, expectation: 'must be an https URL such as "https://contoso.crm.dynamics.com"' } },
+    applicationId: { secret: false },
   }),
   fields: (v) => ({
     username: v.username,

@@ -11,10 +11,10 @@ export const SALESFORCE_DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
 const credential = planCredential({
   credentialTypeName: 'salesforce',
   secret: defineSecretSchema({
-    username: {},
-    password: {},
-    securityToken: {},
-    loginUrl: { optional: true, rule: httpsUrl },
+    username: { secret: false },
+    password: { secret: true },
+    securityToken: { secret: true },
+    loginUrl: { secret: false, optional: true, rule: httpsUrl },
   }),
   fields: (v) => ({
     username: v.username,

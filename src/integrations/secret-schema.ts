@@ -12,8 +12,14 @@ export interface ValueRule {
   readonly expectation: string;
 }
 
-/** One key the schema reads: required unless `optional`, with an extra check when `rule` is set. */
+/**
+ * One key the schema reads: required unless `optional`, with an extra check when `rule` is set. `secret`
+ * says whether its value is a secret (a password, token, private key or client secret) that the log
+ * scrubber must hide; user names, emails, URLs, ids and scopes are not, and scrubbing them would redact
+ * ordinary words. Every key declares it, so a new key cannot be left out by accident.
+ */
 export interface KeySpec {
+  readonly secret: boolean;
   readonly optional?: true;
   readonly rule?: ValueRule;
 }
@@ -30,6 +36,8 @@ export type SecretReading<S extends SecretShape> =
 
 export interface SecretSchema<S extends SecretShape> {
   readonly keys: { readonly required: readonly string[]; readonly optional: readonly string[] };
+  /** The values of the keys declared secret that `record` holds, as they are (for the log scrubber). */
+  secretValues(record: Readonly<Record<string, unknown>>): string[];
   /** Reads a Secret's keys. */
   read(secret: SecretData): SecretReading<S>;
   /**
@@ -140,6 +148,8 @@ export function defineSecretSchema<const S extends SecretShape>(shape: S): Secre
       required: keys.filter((k) => shape[k]?.optional !== true),
       optional: keys.filter((k) => shape[k]?.optional === true),
     },
+    secretValues: (record) =>
+      keys.filter((k) => shape[k]?.secret === true).flatMap((k) => (typeof record[k] === 'string' ? [record[k]] : [])),
     read: (secret) => read(secret, describeIssue),
     readWithin: (record, containerKey) =>
       read(record, (field, text) => describeIssue(containerKey, `field ${JSON.stringify(field)} ${text}`)),

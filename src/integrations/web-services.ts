@@ -35,15 +35,19 @@ const CERTIFICATE_AUTHORITY_VALUES: Record<WebServicesSettings['clientCertificat
 const basicAuth = planCredential({
   credentialTypeName: 'basicAuth',
   // The help center says the password may be left empty.
-  secret: defineSecretSchema({ userName: {}, password: { optional: true } }),
+  secret: defineSecretSchema({ userName: { secret: false }, password: { secret: true, optional: true } }),
   fields: (v) => ({ userName: v.userName, password: v.password }),
 });
 
-/** User-defined credentials: every Secret key is a field, used in templates as ${credentials.<key>}. */
+/**
+ * User-defined credentials: every Secret key is a field, used in templates as ${credentials.<key>}.
+ * Nothing tells which of them are secret, so every value is.
+ */
 function passThrough(credentialTypeName: string): CredentialPlan {
   return {
     credentialTypeName,
     keys: { required: [], optional: [] },
+    secretValues: (secret) => Object.values(secret),
     map(secret: SecretData) {
       const keys = Object.keys(secret);
       if (keys.length === 0) {

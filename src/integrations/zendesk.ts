@@ -10,9 +10,9 @@ const ZENDESK_BASE_URL = /^https:\/\/[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.zendesk\.c
 const credential = planCredential({
   credentialTypeName: 'zendeskApiToken',
   secret: defineSecretSchema({
-    email: { rule: emailAddress },
-    baseUrl: { rule: matching(ZENDESK_BASE_URL, 'must look like "https://{subdomain}.zendesk.com"') },
-    apiToken: {},
+    email: { secret: false, rule: emailAddress },
+    baseUrl: { secret: false, rule: matching(ZENDESK_BASE_URL, 'must look like "https://{subdomain}.zendesk.com"') },
+    apiToken: { secret: true },
   }),
   fields: (v) => ({ userEmail: v.email, baseUrl: v.baseUrl, apiToken: v.apiToken }),
 });

@@ -1,7 +1,8 @@
 // Defence in depth for secret values. Redaction by path only catches fields someone thought of; a secret can
 // still reach a log line inside an error message from a library, a URL, or a platform response. The operator
-// tells the scrubber every value it reads from a Secret, and every log line, Event and status message passes
-// through it before it leaves the process.
+// tells the scrubber the secret values it reads from a Secret (the keys each type declares secret, never a
+// user name or a URL, which would redact ordinary words), per owner so that a rotated value is forgotten, and
+// every log line, Event and status message passes through it before it leaves the process.
 //
 // Speed matters because every log line is checked: the last four characters of the text are kept in one
 // 32-bit window as the scan moves, hashed into a 64 Ki-entry filter built from the first four characters of every
@@ -100,34 +101,73 @@ function variantsOf(value: string): string[] {
   return variants;
 }
 
+function isScrubbable(value: string): boolean {
+  return value.trim().length >= MIN_SECRET_LENGTH;
+}
+
 function jsonEscaped(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
 /** Replaces registered secret values with `[REDACTED]` in log lines, Event messages and status messages. */
 export class SecretScrubber {
-  private readonly values = new Set<string>();
-  private readonly plain = new PatternSet();
+  /** Values registered for good (add), and each owner's current values (replace). */
+  private readonly permanent = new Set<string>();
+  private readonly owned = new Map<string, ReadonlySet<string>>();
+  private plain = new PatternSet();
   /** The same patterns as they appear inside a serialized JSON string. */
-  private readonly json = new PatternSet();
+  private json = new PatternSet();
 
-  /** How many secret values are registered. */
+  /** How many distinct secret values are registered. */
   get size(): number {
-    return this.values.size;
+    return this.values().size;
   }
 
-  /** Registers a secret value; call it for every value read from a Secret. Short values are ignored. */
+  /** Registers a secret value for the life of the process. Short values are ignored. */
   add(value: string): void {
-    if (value.trim().length < MIN_SECRET_LENGTH || this.values.has(value)) return;
-    this.values.add(value);
+    if (!isScrubbable(value) || this.permanent.has(value)) return;
+    this.permanent.add(value);
+    this.register(value);
+  }
+
+  addAll(values: Iterable<string>): void {
+    for (const value of values) this.add(value);
+  }
+
+  /**
+   * Sets the secret values `owner` (e.g. the resource that read a Secret) holds now, forgetting the ones
+   * it held before: a rotated value is no longer scrubbed once no owner holds it. Short values are ignored.
+   */
+  replace(owner: string, values: Iterable<string>): void {
+    const next = new Set([...values].filter(isScrubbable));
+    const previous = this.owned.get(owner);
+    if (previous !== undefined && previous.size === next.size && [...next].every((v) => previous.has(v))) return;
+    if (next.size === 0) this.owned.delete(owner);
+    else this.owned.set(owner, next);
+    if (previous === undefined || [...previous].every((v) => next.has(v))) {
+      for (const value of next) this.register(value);
+      return;
+    }
+    this.rebuild();
+  }
+
+  private values(): Set<string> {
+    const all = new Set(this.permanent);
+    for (const values of this.owned.values()) for (const value of values) all.add(value);
+    return all;
+  }
+
+  private register(value: string): void {
     for (const variant of variantsOf(value)) {
       this.plain.add(variant);
       this.json.add(jsonEscaped(variant));
     }
   }
 
-  addAll(values: Iterable<string>): void {
-    for (const value of values) this.add(value);
+  private rebuild(): void {
+    this.plain = new PatternSet();
+    this.json = new PatternSet();
+    for (const value of this.values()) this.register(value);
   }
 
   /** Plain text (an Event or condition message, an error message) with every secret value replaced. */
@@ -148,8 +188,8 @@ export class SecretScrubber {
       return this.json.replace(line);
     }
     const newline = line.endsWith('\n') ? '\n' : '';
-    // A pattern could still span two JSON tokens; the last replace catches it even at the cost of valid JSON.
-    return this.json.replace(JSON.stringify(this.scrubValue(parsed))) + newline;
+    // Keys are left alone: they are the log's field names ("level", "reason"), never a secret.
+    return JSON.stringify(this.scrubValue(parsed)) + newline;
   }
 
   private scrubValue(value: unknown): unknown {
@@ -159,7 +199,7 @@ export class SecretScrubber {
     }
     if (Array.isArray(value)) return value.map((item) => this.scrubValue(item));
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.scrub(key), this.scrubValue(item)]));
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.scrubValue(item)]));
     }
     return value;
   }

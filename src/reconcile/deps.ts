@@ -17,6 +17,8 @@ export interface EventSink {
 
 export interface Scrubber {
   add(value: string): void;
+  /** Sets the secret values `owner` holds now, forgetting the ones it held before (a rotated value). */
+  replace(owner: string, values: Iterable<string>): void;
   scrub(text: string): string;
 }
 

@@ -165,7 +165,7 @@ async function desire(
         },
       };
     }
-    for (const value of Object.values(data)) deps.scrubber.add(value);
+    deps.scrubber.replace(`DataActionIntegration ${resource.metadata.namespace ?? ''}/${resource.metadata.name}`, plan.secretValues(data));
     const mapped = plan.map(data);
     if (!mapped.ok) {
       const message = `Secret "${secretName}": ${mapped.issues.map((i) => i.message).join('; ')}`;

@@ -34,7 +34,7 @@ export async function openSession(deps: ReconcilerDeps, org: GenesysCloudOrganiz
   }
   const clientId = (data.clientId ?? '').trim();
   const clientSecret = (data.clientSecret ?? '').trim();
-  deps.scrubber.add(clientSecret);
+  deps.scrubber.replace(`GenesysCloudOrganization ${namespace}/${org.metadata.name}`, [clientSecret]);
   try {
     return { ok: true, session: deps.sessions.sessionFor(`${namespace}/${org.metadata.name}`, org, { clientId, clientSecret }) };
   } catch (error) {

@@ -81,10 +81,19 @@ describe('SecretScrubber.scrubJsonLine', () => {
     expect(JSON.parse(scrubbed)).toEqual({ level: 'info', code: REDACTED, ok: true });
   });
 
-  it('scrubs keys and nested arrays', () => {
+  it('scrubs values in nested arrays', () => {
     const value = secret();
-    const line = JSON.stringify({ [value]: 1, list: [{ deep: [`x ${value}`] }] });
-    expect(JSON.parse(scrubberWith(value).scrubJsonLine(line))).toEqual({ [REDACTED]: 1, list: [{ deep: [`x ${REDACTED}`] }] });
+    const line = JSON.stringify({ list: [{ deep: [`x ${value}`] }] });
+    expect(JSON.parse(scrubberWith(value).scrubJsonLine(line))).toEqual({ list: [{ deep: [`x ${REDACTED}`] }] });
+  });
+
+  it('leaves the keys of a line alone, even one that spells a registered value', () => {
+    const line = `${JSON.stringify({ level: 'warn', reason: 'Unauthorized', msg: 'level password rejected' })}\n`;
+    expect(JSON.parse(scrubberWith('level').scrubJsonLine(line))).toEqual({
+      level: 'warn',
+      reason: 'Unauthorized',
+      msg: `${REDACTED} password rejected`,
+    });
   });
 
   it('returns a line without secrets as the same string', () => {
@@ -95,5 +104,41 @@ describe('SecretScrubber.scrubJsonLine', () => {
   it('still removes the value from a line that is not JSON', () => {
     const value = secret();
     expect(scrubberWith(value).scrubJsonLine(`{broken ${value}`)).toBe(`{broken ${REDACTED}`);
+  });
+});
+
+describe('SecretScrubber.replace', () => {
+  it('forgets a value once its owner rotated it out', () => {
+    const [old, rotated] = [secret(), secret()];
+    const scrubber = new SecretScrubber();
+    scrubber.replace('team-a/oauth', [old]);
+    scrubber.replace('team-a/oauth', [rotated]);
+    expect(scrubber.scrub(`${old} ${rotated}`)).toBe(`${old} ${REDACTED}`);
+    expect(scrubber.size).toBe(1);
+  });
+
+  it('keeps scrubbing a value another owner still holds', () => {
+    const [shared, rotated] = [secret(), secret()];
+    const scrubber = new SecretScrubber();
+    scrubber.replace('team-a/crm', [shared]);
+    scrubber.replace('team-b/crm', [shared]);
+    scrubber.replace('team-a/crm', [rotated]);
+    expect(scrubber.scrub(`${shared} ${rotated}`)).toBe(`${REDACTED} ${REDACTED}`);
+  });
+
+  it('keeps a value registered for good whatever the owners do', () => {
+    const value = secret();
+    const scrubber = scrubberWith(value);
+    scrubber.replace('team-a/crm', [value]);
+    scrubber.replace('team-a/crm', []);
+    expect(scrubber.scrub(value)).toBe(REDACTED);
+  });
+
+  it('adds to an owner without forgetting what it still holds', () => {
+    const [first, second] = [secret(), secret()];
+    const scrubber = new SecretScrubber();
+    scrubber.replace('team-a/crm', [first]);
+    scrubber.replace('team-a/crm', [first, second]);
+    expect(scrubber.scrub(`${first} ${second}`)).toBe(`${REDACTED} ${REDACTED}`);
   });
 });
