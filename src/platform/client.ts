@@ -32,7 +32,7 @@ import type {
 import { StatsRecorder } from './stats.ts';
 import type { CallObservation, ClientStats, HttpMethod } from './stats.ts';
 import { Transport } from './transport.ts';
-import { ORGANIZATION_PATH } from './unconfirmed.ts';
+import { LIST_PAGE_SIZE_MAX, ORGANIZATION_PATH } from './unconfirmed.ts';
 
 export interface PlatformClientOptions {
   readonly endpoints: PlatformEndpoints;
@@ -42,6 +42,11 @@ export interface PlatformClientOptions {
   readonly requestsPerMinute?: number | undefined;
   /** Slots the budget may spend at once after a quiet spell; default one second's worth of the rate. */
   readonly burst?: number | undefined;
+  /**
+   * A budget shared with other clients of the same OAuth client (see createRequestBudget); when given,
+   * requestsPerMinute and burst are the shared budget's business.
+   */
+  readonly budget?: RequestBudget | undefined;
   /** Per HTTP attempt; default 20 s. */
   readonly requestTimeoutMs?: number | undefined;
   readonly fetch?: typeof fetch | undefined;
@@ -68,6 +73,8 @@ export interface CredentialRequest {
 
 export interface ListIntegrationsFilter {
   readonly integrationType?: string | undefined;
+  /** Only these integrations (asked for in batches of LIST_IDS_MAX). */
+  readonly ids?: readonly string[] | undefined;
 }
 
 export interface PlatformClient {
@@ -114,24 +121,38 @@ interface CallOptions {
 const DEFAULT_REQUESTS_PER_MINUTE = 300;
 const DEFAULT_TIMEOUT_MS = 20_000;
 const DEFAULT_CONFIG_ATTEMPTS = 5;
-// TF pages with 100 (platform-api.md §2); within LIST_PAGE_SIZE_MIN..MAX of unconfirmed.ts.
-const PAGE_SIZE = 100;
+// The largest page the developer center documents (an unconfirmed bound, see unconfirmed.ts): the fewer
+// pages a listing takes, the fewer chances it has to shift while it is read (see paging.ts).
+const PAGE_SIZE = LIST_PAGE_SIZE_MAX;
+// `ids` takes up to 100 ids per request (the SDK's IntegrationsApi.getIntegrations doc).
+const LIST_IDS_MAX = 100;
 // The credentials listing allows up to 200 per page (platform-api.md §2 "Credentials").
 const CREDENTIALS_PAGE_SIZE = 200;
 const MAX_CURSOR_PAGES = 1_000;
 
-export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
-  const clock: Clock = {
+type BudgetOptions = Pick<PlatformClientOptions, 'requestsPerMinute' | 'burst' | 'now' | 'sleep'>;
+
+function clockOf(options: BudgetOptions): Clock {
+  return {
     now: options.now ?? ((): number => systemClock.now()),
     sleep: options.sleep ?? ((ms: number): Promise<void> => systemClock.sleep(ms)),
   };
-  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
-  const stats = new StatsRecorder();
-  const budget = new RequestBudget({
+}
+
+/** A request budget, to share among the clients of one OAuth client (the platform counts per client). */
+export function createRequestBudget(options: BudgetOptions): RequestBudget {
+  return new RequestBudget({
     requestsPerMinute: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
     ...(options.burst === undefined ? {} : { burst: options.burst }),
-    clock,
+    clock: clockOf(options),
   });
+}
+
+export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
+  const clock = clockOf(options);
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
+  const stats = new StatsRecorder();
+  const budget = options.budget ?? createRequestBudget(options);
   const transport = new Transport({
     fetch: options.fetch ?? globalThis.fetch,
     clock,
@@ -194,6 +215,17 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     return readAs(credentialInfoSchema, body, 'credential');
   }
 
+  function listIntegrationsPage(integrationType: string | undefined, ids: readonly string[] | undefined): Promise<Integration[]> {
+    return readAllPages(
+      (pageNumber) =>
+        call('GET', '/api/v2/integrations', {
+          query: { pageSize: PAGE_SIZE, pageNumber, integrationType, ids: ids?.join(',') },
+        }),
+      readIntegration,
+      'integrations',
+    );
+  }
+
   return {
     async getOrganization() {
       return readAs(organizationSchema, await call('GET', ORGANIZATION_PATH), 'organization');
@@ -215,16 +247,17 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     },
 
     async listIntegrations(filter = {}) {
-      const all = await readAllPages(
-        (pageNumber) =>
-          call('GET', '/api/v2/integrations', {
-            query: { pageSize: PAGE_SIZE, pageNumber, integrationType: filter.integrationType },
-          }),
-        readIntegration,
-        'integrations',
+      const wanted = filter.ids === undefined ? undefined : [...new Set(filter.ids)];
+      const batches = wanted === undefined ? [undefined] : chunks(wanted, LIST_IDS_MAX);
+      const all: Integration[] = [];
+      for (const ids of batches) all.push(...(await listIntegrationsPage(filter.integrationType, ids)));
+      // The filters are recent (SDK 232.0.0): an org that ignores them must not widen the answer.
+      const keep = wanted === undefined ? undefined : new Set(wanted);
+      return all.filter(
+        (i) =>
+          (filter.integrationType === undefined || i.integrationType.id === filter.integrationType) &&
+          (keep === undefined || keep.has(i.id)),
       );
-      // The filter is recent (platform-api.md §2); an org that ignores it must not widen the answer.
-      return filter.integrationType === undefined ? all : all.filter((i) => i.integrationType.id === filter.integrationType);
     },
 
     async getIntegration(id) {
@@ -327,6 +360,12 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
     stats: () => stats.snapshot(),
   };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let at = 0; at < items.length; at += size) out.push(items.slice(at, at + size));
+  return out;
 }
 
 function fillRoute(route: string, params: Readonly<Record<string, string>>): string {

@@ -20,7 +20,8 @@ export function isInstallLimitError(status: number, platformCode: string | undef
 
 /**
  * Page size bounds of the page-based listings. platform-api.md §2 "List integrations": the developer
- * center says 1–999; "The bound is UNCONFIRMED". The client asks for 100 (what TF uses, CONFIRMED).
+ * center says 1–999; "The bound is UNCONFIRMED". The client asks for the maximum, so that a listing
+ * rarely needs a second page (TF uses 100, CONFIRMED, should 999 be refused).
  */
 export const LIST_PAGE_SIZE_MIN = 1;
 export const LIST_PAGE_SIZE_MAX = 999;

@@ -25,36 +25,82 @@ async function clientServing(api: Handler): Promise<{ client: PlatformClient; se
   return { client, server };
 }
 
-/** Serves `total` integrations in pages as the platform does, with or without pageCount. */
-function pagedIntegrations(total: number, withPageCount: boolean): Handler {
+/** Serves the integrations `live()` holds in pages as the platform does, with or without pageCount. */
+function pagedListing(live: () => string[], withPageCount = true): Handler {
   return (r) => {
+    const all = live();
     const pageSize = Number(r.query.get('pageSize'));
     const pageNumber = Number(r.query.get('pageNumber'));
     const start = (pageNumber - 1) * pageSize;
-    const entities = Array.from({ length: Math.max(0, Math.min(pageSize, total - start)) }, (_, i) => integrationBody(`i${start + i}`));
-    const pageCount = Math.ceil(total / pageSize);
-    return { status: 200, body: { entities, pageSize, pageNumber, total, ...(withPageCount ? { pageCount } : {}) } };
+    const entities = all.slice(start, start + pageSize).map((id) => integrationBody(id));
+    const pageCount = Math.ceil(all.length / pageSize);
+    return { status: 200, body: { entities, pageSize, pageNumber, total: all.length, ...(withPageCount ? { pageCount } : {}) } };
   };
 }
+
+const ids = (count: number, from = 0): string[] => Array.from({ length: count }, (_, i) => `i${from + i}`);
 
 describe('listIntegrations', () => {
   it.each([
     { total: 0, withPageCount: true, requests: 1 },
-    { total: 250, withPageCount: true, requests: 3 },
-    { total: 200, withPageCount: true, requests: 2 },
-    { total: 250, withPageCount: false, requests: 4 },
+    { total: 999, withPageCount: true, requests: 1 },
+    // More than one page: read twice, and the two passes agree.
+    { total: 2500, withPageCount: true, requests: 6 },
+    { total: 1500, withPageCount: false, requests: 6 },
   ])(
-    'reads all $total integrations in $requests requests (pageCount given: $withPageCount)',
+    'reads all $total integrations in $requests requests of 999 (pageCount given: $withPageCount)',
     async ({ total, withPageCount, requests }) => {
-      const { client, server } = await clientServing(pagedIntegrations(total, withPageCount));
+      const { client, server } = await clientServing(pagedListing(() => ids(total), withPageCount));
       const all = await client.listIntegrations();
       expect(all).toHaveLength(total);
       expect(new Set(all.map((i) => i.id)).size).toBe(total);
       const listCalls = server.requests.filter((r) => r.path === '/api/v2/integrations');
       expect(listCalls).toHaveLength(requests);
-      expect(listCalls.every((r) => r.query.get('pageSize') === '100')).toBe(true);
+      expect(listCalls.every((r) => r.query.get('pageSize') === '999')).toBe(true);
     },
   );
+
+  it('still lists the integration that slid onto an earlier page when one was deleted between two pages', async () => {
+    let live = ids(1500);
+    let served = 0;
+    const { client } = await clientServing((r) => {
+      const reply = pagedListing(() => live)(r);
+      served += 1;
+      // Deleted by someone else right after the first page was served: i999 moves onto page 1.
+      if (served === 1) live = live.filter((id) => id !== 'i0');
+      return reply;
+    });
+    const listed = (await client.listIntegrations()).map((i) => i.id);
+    expect(listed).toContain('i999');
+    expect(listed.sort()).toEqual(ids(1499, 1).sort());
+  });
+
+  it('gives up with a retryable error when the listing never holds still', async () => {
+    let live = ids(1500);
+    let next = 1500;
+    const { client } = await clientServing((r) => {
+      const reply = pagedListing(() => live)(r);
+      live = [...live.slice(1), `i${next++}`];
+      return reply;
+    });
+    await expect(client.listIntegrations()).rejects.toMatchObject({ code: 'Unavailable', retryable: true });
+  });
+
+  it('asks for given ids with the server-side filter, 100 at a time', async () => {
+    const { client, server } = await clientServing((r) => {
+      const wanted = (r.query.get('ids') ?? '').split(',');
+      return { status: 200, body: { entities: wanted.map((id) => integrationBody(id)), pageCount: 1 } };
+    });
+    const found = await client.listIntegrations({ ids: ids(150) });
+    expect(found.map((i) => i.id)).toEqual(ids(150));
+    const asked = server.requests.filter((r) => r.path === '/api/v2/integrations').map((r) => r.query.get('ids')?.split(',').length);
+    expect(asked).toEqual([100, 50]);
+  });
+
+  it('drops integrations other than the ids asked for when the platform ignores the filter', async () => {
+    const { client } = await clientServing(pagedListing(() => ids(3)));
+    expect((await client.listIntegrations({ ids: ['i1'] })).map((i) => i.id)).toEqual(['i1']);
+  });
 
   it('keeps one copy of an integration a shifting page shows twice', async () => {
     const { client } = await clientServing((r) => {

@@ -136,13 +136,13 @@ describe('client calls against the emulator', () => {
     expect((await failure(client.deleteCredential(credential.id))).code).toBe('NotFound');
   });
 
-  it('lists every integration across pages', async () => {
-    const { client, emulator } = await platform({ installLimits: { [WEB_SERVICES]: 500 } });
-    for (let i = 0; i < 230; i += 1) emulator.control.seedIntegration({ type: WEB_SERVICES });
+  it('lists every integration across pages of 999, reading a multi-page listing twice', async () => {
+    const { client, emulator } = await platform({ installLimits: { [WEB_SERVICES]: 2000 } });
+    for (let i = 0; i < 1000; i += 1) emulator.control.seedIntegration({ type: WEB_SERVICES });
     emulator.control.seedIntegration({ type: 'purecloud-data-actions' });
-    expect(await client.listIntegrations()).toHaveLength(231);
-    expect(await client.listIntegrations({ integrationType: WEB_SERVICES })).toHaveLength(230);
-    expect(answered(emulator, 'GET /api/v2/integrations')['200']).toBeGreaterThanOrEqual(3 + 3);
+    expect(await client.listIntegrations()).toHaveLength(1001);
+    expect(await client.listIntegrations({ integrationType: WEB_SERVICES })).toHaveLength(1000);
+    expect(answered(emulator, 'GET /api/v2/integrations')['200']).toBe(2 * 2 + 2 * 2);
   });
 
   it('lists every credential across cursor pages', async () => {
