@@ -14,8 +14,9 @@ export interface RequestBudgetOptions {
  * platform refuses every call of the client until Retry-After.
  */
 export class RequestBudget {
-  private readonly perMs: number;
-  private readonly burst: number;
+  private perMs: number;
+  private burst: number;
+  private readonly fixedBurst: number | undefined;
   private readonly clock: Clock;
   private tokens: number;
   private refilledAt: number;
@@ -24,10 +25,9 @@ export class RequestBudget {
 
   constructor(options: RequestBudgetOptions) {
     if (!(options.requestsPerMinute > 0)) throw new RangeError('requestsPerMinute must be positive');
+    this.fixedBurst = options.burst;
     this.perMs = options.requestsPerMinute / 60_000;
-    // A small burst keeps N calls close to N/R minutes; a full minute's worth could double the rate
-    // across a window boundary of the platform's own counter.
-    this.burst = Math.max(1, options.burst ?? Math.ceil(options.requestsPerMinute / 60));
+    this.burst = burstFor(options.requestsPerMinute, options.burst);
     this.clock = options.clock;
     this.tokens = this.burst;
     this.refilledAt = this.clock.now();
@@ -39,6 +39,15 @@ export class RequestBudget {
     const turn = this.tail.then(() => this.take()).then(() => this.clock.now() - startedAt);
     this.tail = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** The rate every caller sharing the bucket gets from now on (one OAuth client used by several orgs). */
+  setRate(requestsPerMinute: number): void {
+    if (!(requestsPerMinute > 0)) throw new RangeError('requestsPerMinute must be positive');
+    this.refill(this.clock.now());
+    this.perMs = requestsPerMinute / 60_000;
+    this.burst = burstFor(requestsPerMinute, this.fixedBurst);
+    this.tokens = Math.min(this.tokens, this.burst);
   }
 
   /** Refuses every slot until `ms` from now (a 429's Retry-After); the bucket restarts empty. */
@@ -57,10 +66,7 @@ export class RequestBudget {
         await this.clock.sleep(this.pausedUntil - now);
         continue;
       }
-      if (now > this.refilledAt) {
-        this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.perMs);
-        this.refilledAt = now;
-      }
+      this.refill(now);
       if (this.tokens >= 1) {
         this.tokens -= 1;
         return;
@@ -68,4 +74,16 @@ export class RequestBudget {
       await this.clock.sleep(Math.ceil((1 - this.tokens) / this.perMs));
     }
   }
+
+  private refill(now: number): void {
+    if (now <= this.refilledAt) return;
+    this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.perMs);
+    this.refilledAt = now;
+  }
+}
+
+// A small burst keeps N calls close to N/R minutes; a full minute's worth could double the rate across a
+// window boundary of the platform's own counter.
+function burstFor(requestsPerMinute: number, burst: number | undefined): number {
+  return Math.max(1, burst ?? Math.ceil(requestsPerMinute / 60));
 }

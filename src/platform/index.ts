@@ -1,5 +1,6 @@
 // The Genesys Cloud client: everything other parts of the operator may use.
-export { createPlatformClient } from './client.ts';
+export { createPlatformClient, createRequestBudget } from './client.ts';
+export type { RequestBudget } from './budget.ts';
 export type {
   CreateIntegrationRequest,
   CredentialRequest,

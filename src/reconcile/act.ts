@@ -204,10 +204,11 @@ async function configure(
   if (session === undefined) throw new Error('No platform session to choose a name with');
   await session.withNameLock(async () => {
     const others = await session.otherNames(request.integrationId);
-    const taken = new Set([...others, ...session.reservedNames(deps.now(), request.integrationId)]);
+    const owner = context.resource.metadata.uid;
+    const taken = new Set([...others, ...session.reservedNames(deps.now(), request.integrationId, owner)]);
     const chosen = wanted.prefer !== undefined && !taken.has(wanted.prefer) ? wanted.prefer : chooseName(wanted.base, taken);
     await write(chosen);
-    session.reserveName(chosen, request.integrationId, deps.now());
+    session.reserveName(chosen, request.integrationId, deps.now(), owner);
     status.platformName = chosen;
     if (chosen !== wanted.base && chosen !== wanted.prefer) {
       events.push({

@@ -1,10 +1,12 @@
-// One platform session per GenesysCloudOrganization: its client (token cache and request budget shared
-// by every call made for the org), its types catalogue, and the lock that serializes choosing names.
+// One platform session per GenesysCloudOrganization: its client (token cache and request budget, shared by
+// every session of the same OAuth client), its types catalogue, and the name lock and reservations of the
+// real organization it reaches (shared by every session of that org).
 import { createHmac } from 'node:crypto';
 import type { GenesysCloudOrganization } from '../api/index.ts';
 import type { IntegrationKind } from '../integrations/index.ts';
 import {
   createPlatformClient,
+  createRequestBudget,
   isPlatformError,
   endpointsForRegion,
   type CallObservation,
@@ -12,6 +14,7 @@ import {
   type PlatformClient,
   type PlatformClientOptions,
   type PlatformEndpoints,
+  type RequestBudget,
 } from '../platform/index.ts';
 
 export interface OrgCredentials {
@@ -28,26 +31,121 @@ export interface ResolvedType {
 
 /** How long a name handed out stays reserved against a list that has not caught up yet. */
 const RECENT_NAME_MS = 120_000;
+
+/** The platform's default limit per OAuth client (client.credentials.token.rate.per.minute). */
+const DEFAULT_REQUESTS_PER_MINUTE = 300;
+
+interface Reservation {
+  readonly name: string;
+  readonly id: string;
+  readonly until: number;
+}
+
+/**
+ * What every session reaching one real organization shares, whichever GenesysCloudOrganization object
+ * (namespace, team) it was opened for: the lock that serializes choosing names, and the names handed
+ * out recently, which a list may not show yet. Kept by OrgSessions across session rebuilds.
+ */
+export class OrgNames {
+  private lock: Promise<unknown> = Promise.resolve();
+  /** By holder: the resource (its uid) when the caller names it, else the integration id. */
+  private readonly reservations = new Map<string, Reservation>();
+
+  /** Runs `fn` with the lock held. */
+  withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Names reserved for integrations other than `exceptId` and for resources other than `owner`. */
+  reserved(now: number, exceptId: string, owner?: string): string[] {
+    const names: string[] = [];
+    for (const [holder, entry] of this.reservations) {
+      if (entry.until < now) this.reservations.delete(holder);
+      else if (entry.id !== exceptId && (owner === undefined || holder !== owner)) names.push(entry.name);
+    }
+    return names;
+  }
+
+  /**
+   * Reserves `name` for integration `id`. With `owner` (the resource's uid) the reservation is the
+   * resource's: an integration that replaces a deleted one inherits it instead of being kept from it.
+   */
+  reserve(name: string, id: string, now: number, owner?: string): void {
+    this.release(id);
+    this.reservations.set(owner ?? id, { name, id, until: now + RECENT_NAME_MS });
+  }
+
+  /** Drops the reservation of an integration that is gone: its name is free again. */
+  release(id: string): void {
+    for (const [holder, entry] of this.reservations) if (entry.id === id) this.reservations.delete(holder);
+  }
+
+  /** A fresh list that shows a reserved name on the integration that reserved it is authoritative for it. */
+  confirm(listed: readonly { readonly id: string; readonly name: string }[]): void {
+    const names = new Map(listed.map((i) => [i.id, i.name]));
+    for (const [holder, entry] of this.reservations) if (names.get(entry.id) === entry.name) this.reservations.delete(holder);
+  }
+}
+
 export class OrgSession {
   readonly key: string;
+  /** The platform client; its token and budget are shared with every session of the same OAuth client. */
   readonly client: PlatformClient;
   readonly fingerprint: string;
   /** Keys the HMAC of credentialsRevision (see revision.ts). */
   readonly revisionKey: string;
   private catalogue: readonly IntegrationType[] | undefined;
-  private lock: Promise<unknown> = Promise.resolve();
-  private readonly recentNames = new Map<string, { id: string; until: number }>();
   private credentials: { at: number; ids: Set<string> } | undefined;
   private readonly credentialListMs: number;
+  private readonly namesOf: (orgId: string) => OrgNames;
+  private orgId: string | undefined;
+  private names: OrgNames | undefined;
   /** When the org reconciler last read the org from the platform (epoch ms). */
   refreshedAt: number | undefined;
 
-  constructor(key: string, client: PlatformClient, fingerprint: string, revisionKey: string, credentialListMs = 60_000) {
+  /** `namesOf` gives the name registry of a real org (OrgSessions shares them); by default the session keeps its own. */
+  constructor(
+    key: string,
+    client: PlatformClient,
+    fingerprint: string,
+    revisionKey: string,
+    credentialListMs = 60_000,
+    namesOf: (orgId: string) => OrgNames = once(() => new OrgNames()),
+  ) {
     this.key = key;
-    this.client = client;
+    this.client = this.watching(client);
     this.fingerprint = fingerprint;
     this.revisionKey = revisionKey;
     this.credentialListMs = credentialListMs;
+    this.namesOf = namesOf;
+  }
+
+  /** The client with the session's bookkeeping: an org read teaches the org id, a delete frees a name. */
+  private watching(client: PlatformClient): PlatformClient {
+    return {
+      ...client,
+      getOrganization: async () => {
+        const org = await client.getOrganization();
+        this.orgId = org.id;
+        return org;
+      },
+      deleteIntegration: async (id) => {
+        try {
+          await client.deleteIntegration(id);
+        } catch (error) {
+          if (isPlatformError(error) && error.code === 'NotFound') this.releaseName(id);
+          throw error;
+        }
+        this.releaseName(id);
+      },
+    };
+  }
+
+  /** The id of the real organization: read once per session, unless the org reconciler already did. */
+  async organizationId(): Promise<string> {
+    return this.orgId ?? (await this.client.getOrganization()).id;
   }
 
   /**
@@ -56,6 +154,7 @@ export class OrgSession {
    */
   async otherNames(exceptId: string): Promise<string[]> {
     const all = await this.client.listIntegrations();
+    this.names?.confirm(all);
     return all.filter((i) => i.id !== exceptId).map((i) => i.name);
   }
 
@@ -103,27 +202,35 @@ export class OrgSession {
     return { typeId, maxInstances: entry?.maxInstances ?? kind.installLimit, credentialSlot };
   }
 
-  /** Runs `fn` with the org's name lock held: choosing and writing a name never interleave. */
+  /**
+   * Runs `fn` with the name lock of the real org held: choosing and writing a name never interleave, even
+   * for two GenesysCloudOrganization objects that point at one org.
+   */
   async withNameLock<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(fn, fn);
-    this.lock = run.catch(() => undefined);
-    return run;
+    const names = (this.names ??= this.namesOf(await this.organizationId()));
+    return names.withLock(fn);
   }
 
-  /** Names handed out recently to other integrations, which a list may not show yet. */
-  reservedNames(now: number, exceptId: string): string[] {
-    const names: string[] = [];
-    for (const [name, entry] of this.recentNames) {
-      if (entry.until < now) this.recentNames.delete(name);
-      else if (entry.id !== exceptId) names.push(name);
-    }
-    return names;
+  /** Names handed out recently to other integrations and resources than `owner`, which a list may not show yet. */
+  reservedNames(now: number, exceptId: string, owner?: string): string[] {
+    return this.names?.reserved(now, exceptId, owner) ?? [];
   }
 
-  reserveName(name: string, id: string, now: number): void {
-    for (const [other, entry] of this.recentNames) if (entry.id === id) this.recentNames.delete(other);
-    this.recentNames.set(name, { id, until: now + RECENT_NAME_MS });
+  /** Call under the name lock. `owner`, the resource's uid, lets its next integration inherit the name. */
+  reserveName(name: string, id: string, now: number, owner?: string): void {
+    if (this.names === undefined) throw new Error('reserveName is called under withNameLock');
+    this.names.reserve(name, id, now, owner);
   }
+
+  /** Frees the name an integration reserved, once it is known to be gone (deleted, its 404 confirmed). */
+  releaseName(id: string): void {
+    this.names?.release(id);
+  }
+}
+
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
 }
 
 /**
@@ -155,8 +262,29 @@ export class EndpointNotAllowedError extends Error {
   }
 }
 
+/** What a session uses of the shared state. */
+interface Holding {
+  readonly budgetKey: string;
+  readonly clientKey: string;
+  readonly requestsPerMinute: number;
+}
+
+/**
+ * The sessions of every GenesysCloudOrganization, and what they share:
+ * - per real org (its id from GET /api/v2/organizations/me): the name lock and reservations, since two
+ *   objects (two teams, two namespaces) may point at one org and must not choose the same name;
+ * - per OAuth client at one API host: the request budget, and the token. The platform counts requests per
+ *   client-credentials token, so one client used by two objects has one budget between them, while two
+ *   OAuth clients of one org each have their own (README, spec.requestsPerMinute).
+ * Both outlive a session rebuilt after a Secret or spec change.
+ */
 export class OrgSessions {
   private readonly sessions = new Map<string, OrgSession>();
+  private readonly holdings = new Map<string, Holding>();
+  private readonly orgs = new Map<string, OrgNames>();
+  private readonly budgets = new Map<string, RequestBudget>();
+  /** By OAuth client, endpoints and secret: one token for every session of one client. */
+  private readonly clients = new Map<string, PlatformClient>();
   private readonly options: OrgSessionsOptions;
 
   constructor(options: OrgSessionsOptions) {
@@ -176,21 +304,33 @@ export class OrgSessions {
   /** The org's session, rebuilt when its spec or its OAuth client changed. */
   sessionFor(key: string, org: GenesysCloudOrganization, credentials: OrgCredentials): OrgSession {
     const endpoints = this.endpointsOf(org);
-    const fingerprint = createHmac('sha256', credentials.clientSecret)
-      .update(JSON.stringify([endpoints, org.spec.requestsPerMinute, credentials.clientId]))
-      .digest('hex');
+    const keyed = (parts: unknown[]): string => createHmac('sha256', credentials.clientSecret).update(JSON.stringify(parts)).digest('hex');
+    const fingerprint = keyed([endpoints, org.spec.requestsPerMinute, credentials.clientId]);
     const existing = this.sessions.get(key);
     if (existing?.fingerprint === fingerprint) return existing;
-    const client = createPlatformClient({
-      endpoints,
-      clientId: credentials.clientId,
-      clientSecret: credentials.clientSecret,
-      requestsPerMinute: org.spec.requestsPerMinute,
-      ...(this.options.observe === undefined ? {} : { observe: this.options.observe }),
-      ...this.options.clientOptions,
-    });
-    const session = new OrgSession(key, client, fingerprint, credentials.clientSecret, this.options.credentialListMs);
+    const holding: Holding = {
+      budgetKey: JSON.stringify([endpoints.apiBaseUrl.replace(/\/+$/, ''), credentials.clientId]),
+      clientKey: keyed([endpoints, credentials.clientId]),
+      requestsPerMinute: org.spec.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+    };
+    this.holdings.set(key, holding);
+    const budget = this.budgetFor(holding);
+    let client = this.clients.get(holding.clientKey);
+    if (client === undefined) {
+      client = createPlatformClient({
+        endpoints,
+        clientId: credentials.clientId,
+        clientSecret: credentials.clientSecret,
+        budget,
+        ...(this.options.observe === undefined ? {} : { observe: this.options.observe }),
+        ...this.options.clientOptions,
+      });
+      this.clients.set(holding.clientKey, client);
+    }
+    const namesOf = (orgId: string): OrgNames => this.namesOf(orgId);
+    const session = new OrgSession(key, client, fingerprint, credentials.clientSecret, this.options.credentialListMs, namesOf);
     this.sessions.set(key, session);
+    this.prune();
     return session;
   }
 
@@ -200,5 +340,43 @@ export class OrgSessions {
 
   forget(key: string): void {
     this.sessions.delete(key);
+    this.holdings.delete(key);
+    this.prune();
+  }
+
+  private namesOf(orgId: string): OrgNames {
+    let names = this.orgs.get(orgId);
+    if (names === undefined) {
+      names = new OrgNames();
+      this.orgs.set(orgId, names);
+    }
+    return names;
+  }
+
+  /** The OAuth client's budget, at the lowest rate any session of that client asks for. */
+  private budgetFor(holding: Holding): RequestBudget {
+    const rate = this.rateOf(holding.budgetKey);
+    let budget = this.budgets.get(holding.budgetKey);
+    if (budget === undefined) {
+      budget = createRequestBudget({ ...this.options.clientOptions, requestsPerMinute: rate });
+      this.budgets.set(holding.budgetKey, budget);
+    }
+    budget.setRate(rate);
+    return budget;
+  }
+
+  private rateOf(budgetKey: string): number {
+    const rates = [...this.holdings.values()].filter((h) => h.budgetKey === budgetKey).map((h) => h.requestsPerMinute);
+    return Math.min(...rates);
+  }
+
+  /** Drops the clients and budgets no session uses any more, and rates the budgets for those that remain. */
+  private prune(): void {
+    const held = [...this.holdings.values()];
+    for (const key of this.clients.keys()) if (!held.some((h) => h.clientKey === key)) this.clients.delete(key);
+    for (const [key, budget] of this.budgets) {
+      if (held.some((h) => h.budgetKey === key)) budget.setRate(this.rateOf(key));
+      else this.budgets.delete(key);
+    }
   }
 }
