@@ -122,10 +122,18 @@ export class OrgSession {
     this.namesOf = namesOf;
   }
 
-  /** The client with the session's bookkeeping: an org read teaches the org id, a delete frees a name. */
+  /**
+   * The client with the session's bookkeeping: an org read teaches the org id; a delete frees the name its
+   * integration reserved, and so does a listing that shows the name on it (the list has caught up).
+   */
   private watching(client: PlatformClient): PlatformClient {
     return {
       ...client,
+      listIntegrations: async (filter) => {
+        const listed = await client.listIntegrations(filter);
+        this.names?.confirm(listed);
+        return listed;
+      },
       getOrganization: async () => {
         const org = await client.getOrganization();
         this.orgId = org.id;
@@ -154,7 +162,6 @@ export class OrgSession {
    */
   async otherNames(exceptId: string): Promise<string[]> {
     const all = await this.client.listIntegrations();
-    this.names?.confirm(all);
     return all.filter((i) => i.id !== exceptId).map((i) => i.name);
   }
 

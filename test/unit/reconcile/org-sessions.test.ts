@@ -283,6 +283,13 @@ describe('name reservations', () => {
     expect(s.reservedNames(NOW + 1_000, 'new', 'uid-other')).toEqual([]);
   });
 
+  it('end when any listing, such as the marker search of one type, shows the name on its integration', async () => {
+    const { session: s } = session([{ id: 'old', name: 'Salesforce' }]);
+    await s.withNameLock(() => Promise.resolve(s.reserveName('Salesforce', 'old', NOW, 'uid-r')));
+    await s.client.listIntegrations({ integrationType: 'salesforce-datadip' });
+    expect(s.reservedNames(NOW + 1_000, 'new', 'uid-other')).toEqual([]);
+  });
+
   it('hold while the list does not show the name yet', async () => {
     const { session: s } = session([{ id: 'old', name: 'Old name' }]);
     await s.withNameLock(async () => {
