@@ -73,11 +73,12 @@ const cloudPlatform: CredentialPlan = {
   credentialTypeName: GOOGLE_CREDENTIAL_TYPE_NAMES.CloudPlatformServiceAccount,
   keys: { required: cloudPlatformKeys.keys.required, optional: [GOOGLE_KEY_FILE_KEY] },
   secretValues(secret: SecretData) {
+    const keys = cloudPlatformKeys.secretValues(secret);
     const keyFile = secret[GOOGLE_KEY_FILE_KEY];
-    if (keyFile === undefined) return cloudPlatformKeys.secretValues(secret);
+    if (keyFile === undefined) return keys;
     // The private key as the file holds it; a file that does not parse is all that is known, so all of it.
     const file = parseKeyFile(keyFile);
-    return file === undefined ? [keyFile] : keyFileFields.secretValues(file);
+    return [...keys, ...(file === undefined ? [keyFile] : keyFileFields.secretValues(file))];
   },
   map(secret: SecretData) {
     const keyFile = secret[GOOGLE_KEY_FILE_KEY];

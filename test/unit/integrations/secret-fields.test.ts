@@ -35,6 +35,12 @@ const ROWS: Row[] = [
   { type: 'Google', variant: 'JSON key file', secret: { 'serviceAccountKey.json': googleKeyFile() }, secrets: [`${FAKE_PEM}\n`] },
   {
     type: 'Google',
+    variant: 'a key file given with the keys it replaces',
+    secret: { 'serviceAccountKey.json': googleKeyFile(), ...S.GoogleCloudPlatform },
+    secrets: [`${FAKE_PEM}\n`, FAKE_PEM],
+  },
+  {
+    type: 'Google',
     variant: 'a key file that does not parse',
     secret: { 'serviceAccountKey.json': '{not json' },
     secrets: ['{not json'],
