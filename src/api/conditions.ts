@@ -35,7 +35,6 @@ export const READY_REASONS = {
   activating: 'Activating',
   deactivating: 'Deactivating',
   deleting: 'Deleting',
-  unavailable: 'Unavailable',
   error: 'Error',
 } as const;
 

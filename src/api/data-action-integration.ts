@@ -6,7 +6,7 @@ import { INTEGRATION_KINDS, INTEGRATION_TYPES } from '../integrations/registry.t
 import type { CelRule } from '../integrations/kind.ts';
 import { ConditionsSchema } from './conditions.ts';
 import { LocalObjectReferenceSchema, ObjectMetaSchema } from './common.ts';
-import { API_VERSION } from './group.ts';
+import { API_VERSION, GROUP, VERSION } from './group.ts';
 
 export const DELETION_POLICIES = ['Delete', 'Orphan'] as const;
 export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
@@ -124,6 +124,9 @@ export const DATA_ACTION_INTEGRATION_NAMES = {
   singular: 'dataactionintegration',
   shortNames: ['dai'],
 } as const;
+
+/** Where DataActionIntegrations live in the API (a kube ResourceRef). */
+export const DATA_ACTION_INTEGRATION_RESOURCE = { group: GROUP, version: VERSION, plural: DATA_ACTION_INTEGRATION_NAMES.plural } as const;
 
 export const DATA_ACTION_INTEGRATION_PRINTER_COLUMNS = [
   { name: 'Type', type: 'string', jsonPath: '.spec.type' },
