@@ -75,5 +75,30 @@ export const ORGANIZATION_READY_REASONS = {
   platformError: 'PlatformError',
 } as const;
 
+export type OrganizationReadyReason = (typeof ORGANIZATION_READY_REASONS)[keyof typeof ORGANIZATION_READY_REASONS];
+
+/**
+ * Reasons of the Events the operator records. Failures are also recorded as Warnings with their Synced
+ * (or organization Ready) reason; the README's "Everyday kubectl" lists them all.
+ */
+export const EVENT_REASONS = {
+  created: 'Created',
+  nameChosen: 'NameChosen',
+  credentialsWritten: 'CredentialsWritten',
+  activating: 'Activating',
+  deactivating: 'Deactivating',
+  driftReverted: 'DriftReverted',
+  /** Deleted by hand on the platform: created again. */
+  integrationMissing: 'IntegrationMissing',
+  deleted: 'Deleted',
+  orphaned: 'Orphaned',
+  deprecated: 'Deprecated',
+  /** An organization being deleted that integrations still reference. */
+  inUse: 'InUse',
+  connected: ORGANIZATION_READY_REASONS.connected,
+} as const;
+
+export type EventReason = (typeof EVENT_REASONS)[keyof typeof EVENT_REASONS] | SyncedReason | OrganizationReadyReason;
+
 export type SyncedReason = (typeof SYNCED_REASONS)[keyof typeof SYNCED_REASONS];
 export type ReadyReason = (typeof READY_REASONS)[keyof typeof READY_REASONS] | SyncedReason;
