@@ -2,7 +2,7 @@
 // their CEL rules and the Secret requirement come from the integration registry, so this file names
 // no type.
 import { z } from 'zod';
-import { INTEGRATION_KINDS, INTEGRATION_TYPES } from '../integrations/registry.ts';
+import { CREDENTIALS_NOT_NEEDED, INTEGRATION_KINDS, INTEGRATION_TYPES } from '../integrations/registry.ts';
 import type { CelRule } from '../integrations/kind.ts';
 import { ConditionsSchema } from './conditions.ts';
 import { LocalObjectReferenceSchema, ObjectMetaSchema } from './common.ts';
@@ -80,7 +80,7 @@ export const DataActionIntegrationSpecSchema = z
         secretRef: LocalObjectReferenceSchema.describe('A Secret in this namespace holding the credential fields of spec.type.'),
       })
       .optional()
-      .describe('Where the credentials come from. Required unless the type needs none (WebServices with credentialType None).'),
+      .describe(`Where the credentials come from. Required unless the type needs none (${CREDENTIALS_NOT_NEEDED}).`),
     ...settingsBlocks,
     deletionPolicy: z
       .enum(DELETION_POLICIES)

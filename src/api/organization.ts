@@ -1,7 +1,7 @@
 // GenesysCloudOrganization: how the operator reaches one Genesys Cloud org.
 import { z } from 'zod';
 import { INTEGRATION_TYPES } from '../integrations/registry.ts';
-import { REGIONS } from '../platform/regions.ts';
+import { REGIONS } from '../platform/index.ts';
 import { ConditionsSchema } from './conditions.ts';
 import { LocalObjectReferenceSchema, ObjectMetaSchema } from './common.ts';
 import { API_VERSION, GROUP, VERSION } from './group.ts';
