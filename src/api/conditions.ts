@@ -35,7 +35,6 @@ export const READY_REASONS = {
   activating: 'Activating',
   deactivating: 'Deactivating',
   deleting: 'Deleting',
-  unavailable: 'Unavailable',
   error: 'Error',
 } as const;
 
@@ -75,6 +74,31 @@ export const ORGANIZATION_READY_REASONS = {
   rateLimited: 'RateLimited',
   platformError: 'PlatformError',
 } as const;
+
+export type OrganizationReadyReason = (typeof ORGANIZATION_READY_REASONS)[keyof typeof ORGANIZATION_READY_REASONS];
+
+/**
+ * Reasons of the Events the operator records. Failures are also recorded as Warnings with their Synced
+ * (or organization Ready) reason; the README's "Everyday kubectl" lists them all.
+ */
+export const EVENT_REASONS = {
+  created: 'Created',
+  nameChosen: 'NameChosen',
+  credentialsWritten: 'CredentialsWritten',
+  activating: 'Activating',
+  deactivating: 'Deactivating',
+  driftReverted: 'DriftReverted',
+  /** Deleted by hand on the platform: created again. */
+  integrationMissing: 'IntegrationMissing',
+  deleted: 'Deleted',
+  orphaned: 'Orphaned',
+  deprecated: 'Deprecated',
+  /** An organization being deleted that integrations still reference. */
+  inUse: 'InUse',
+  connected: ORGANIZATION_READY_REASONS.connected,
+} as const;
+
+export type EventReason = (typeof EVENT_REASONS)[keyof typeof EVENT_REASONS] | SyncedReason | OrganizationReadyReason;
 
 export type SyncedReason = (typeof SYNCED_REASONS)[keyof typeof SYNCED_REASONS];
 export type ReadyReason = (typeof READY_REASONS)[keyof typeof READY_REASONS] | SyncedReason;

@@ -1,5 +1,6 @@
 // The two CRDs this project serves, as inputs to buildCrd.
 import type { CrdSource } from './crd.ts';
+import { INTEGRATION_TITLES_IN_WORDS } from '../integrations/registry.ts';
 import {
   DATA_ACTION_INTEGRATION_NAMES,
   DATA_ACTION_INTEGRATION_PRINTER_COLUMNS,
@@ -18,9 +19,7 @@ export const CRD_SOURCES: readonly CrdSource[] = [
   },
   {
     names: DATA_ACTION_INTEGRATION_NAMES,
-    description:
-      'DataActionIntegration is one Genesys Cloud data action integration (Adobe, AWS Lambda, Genesys Cloud, ' +
-      'Google, Microsoft Dynamics 365, Salesforce, Web services or Zendesk), kept as declared.',
+    description: `DataActionIntegration is one Genesys Cloud data action integration (${INTEGRATION_TITLES_IN_WORDS}), kept as declared.`,
     spec: DataActionIntegrationSpecSchema,
     status: DataActionIntegrationStatusSchema,
     printerColumns: DATA_ACTION_INTEGRATION_PRINTER_COLUMNS,

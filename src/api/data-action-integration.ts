@@ -2,11 +2,11 @@
 // their CEL rules and the Secret requirement come from the integration registry, so this file names
 // no type.
 import { z } from 'zod';
-import { INTEGRATION_KINDS, INTEGRATION_TYPES } from '../integrations/registry.ts';
+import { CREDENTIALS_NOT_NEEDED, INTEGRATION_KINDS, INTEGRATION_TYPES } from '../integrations/registry.ts';
 import type { CelRule } from '../integrations/kind.ts';
 import { ConditionsSchema } from './conditions.ts';
 import { LocalObjectReferenceSchema, ObjectMetaSchema } from './common.ts';
-import { API_VERSION } from './group.ts';
+import { API_VERSION, GROUP, VERSION } from './group.ts';
 
 export const DELETION_POLICIES = ['Delete', 'Orphan'] as const;
 export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
@@ -80,7 +80,7 @@ export const DataActionIntegrationSpecSchema = z
         secretRef: LocalObjectReferenceSchema.describe('A Secret in this namespace holding the credential fields of spec.type.'),
       })
       .optional()
-      .describe('Where the credentials come from. Required unless the type needs none (WebServices with credentialType None).'),
+      .describe(`Where the credentials come from. Required unless the type needs none (${CREDENTIALS_NOT_NEEDED}).`),
     ...settingsBlocks,
     deletionPolicy: z
       .enum(DELETION_POLICIES)
@@ -124,6 +124,9 @@ export const DATA_ACTION_INTEGRATION_NAMES = {
   singular: 'dataactionintegration',
   shortNames: ['dai'],
 } as const;
+
+/** Where DataActionIntegrations live in the API (a kube ResourceRef). */
+export const DATA_ACTION_INTEGRATION_RESOURCE = { group: GROUP, version: VERSION, plural: DATA_ACTION_INTEGRATION_NAMES.plural } as const;
 
 export const DATA_ACTION_INTEGRATION_PRINTER_COLUMNS = [
   { name: 'Type', type: 'string', jsonPath: '.spec.type' },

@@ -1,10 +1,10 @@
 // GenesysCloudOrganization: how the operator reaches one Genesys Cloud org.
 import { z } from 'zod';
 import { INTEGRATION_TYPES } from '../integrations/registry.ts';
-import { REGIONS } from '../platform/regions.ts';
+import { REGIONS } from '../platform/index.ts';
 import { ConditionsSchema } from './conditions.ts';
 import { LocalObjectReferenceSchema, ObjectMetaSchema } from './common.ts';
-import { API_VERSION } from './group.ts';
+import { API_VERSION, GROUP, VERSION } from './group.ts';
 
 const UrlSchema = z
   .string()
@@ -96,6 +96,9 @@ export const ORGANIZATION_NAMES = {
   singular: 'genesyscloudorganization',
   shortNames: ['gcorg'],
 } as const;
+
+/** Where GenesysCloudOrganizations live in the API (a kube ResourceRef). */
+export const ORGANIZATION_RESOURCE = { group: GROUP, version: VERSION, plural: ORGANIZATION_NAMES.plural } as const;
 
 export const ORGANIZATION_PRINTER_COLUMNS = [
   { name: 'Region', type: 'string', jsonPath: '.spec.region' },

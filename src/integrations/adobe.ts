@@ -1,9 +1,35 @@
 // Adobe data actions: an Adobe I/O service account (JWT). Deprecated and removed by Genesys; nothing
-// about its platform ids is confirmed, so those come from unconfirmed.ts.
+// about its platform ids is confirmed: they are the guesses in UNCONFIRMED below.
 import { planCredential } from './credential-plan.ts';
 import { defineKind } from './kind.ts';
 import { defineSecretSchema, delimitedHttpsUrls, endingWith, httpsUrl, pemPrivateKey } from './secret-schema.ts';
-import { ADOBE_CREDENTIAL_SLOT, ADOBE_CREDENTIAL_TYPE_NAME, ADOBE_FIELDS, matchesAdobeCatalogueEntry } from '../platform/unconfirmed.ts';
+import { matchesDataActionsOf } from './catalogue-match.ts';
+
+/**
+ * What is not confirmed about Adobe on the platform (docs/platform-facts.md §1, §3): guesses, shared
+ * with the project's emulator, to be corrected after a test against a real org.
+ */
+export const UNCONFIRMED = {
+  /** §1: no public type id (and the type is deprecated); found in the types catalogue by name. */
+  catalogueMatch: matchesDataActionsOf(/adobe/i),
+  /** §3: the slot key is unknown. When the platform's type declares a single slot, that one is used instead. */
+  credentialSlot: 'adobeJwt',
+  /** §3: the credential type name is unknown. */
+  credentialTypeName: 'adobeJwtServiceAccount',
+  /** §3: the admin guide's dialog fields are known; the platform's field names are guessed. */
+  fields: {
+    clientId: 'clientId',
+    clientSecret: 'clientSecret',
+    orgId: 'orgId',
+    technicalAccountId: 'technicalAccountId',
+    privateKey: 'privateKey',
+    loginUrl: 'loginUrl',
+    audience: 'audience',
+    metascopes: 'metascopes',
+    sandboxName: 'sandboxName',
+  },
+} as const;
+const ADOBE_FIELDS = UNCONFIRMED.fields;
 
 // Defaults the admin guide gives for the dialog's optional fields.
 export const ADOBE_DEFAULT_LOGIN_URL = 'https://ims-na1.adobelogin.com/ims/exchange/jwt';
@@ -25,7 +51,7 @@ const secret = defineSecretSchema({
 });
 
 const credential = planCredential({
-  credentialTypeName: ADOBE_CREDENTIAL_TYPE_NAME,
+  credentialTypeName: UNCONFIRMED.credentialTypeName,
   secret,
   fields: (v) => ({
     [ADOBE_FIELDS.clientId]: v.clientId,
@@ -43,12 +69,12 @@ const credential = planCredential({
 export const adobe = defineKind<undefined>({
   type: 'Adobe',
   title: 'Adobe',
-  catalogueMatch: matchesAdobeCatalogueEntry,
+  catalogueMatch: UNCONFIRMED.catalogueMatch,
   installLimit: 10,
   deprecation:
     'Genesys deprecated the Adobe data actions integration and is removing it from Genesys Cloud ' +
     '(help center: "Deprecation: Removal of the Adobe data actions integration", linked from ' +
     'https://es-help.mypurecloud.com/?p=177879); move its data actions to another integration type',
-  credentialSlot: ADOBE_CREDENTIAL_SLOT,
+  credentialSlot: UNCONFIRMED.credentialSlot,
   credentials: () => credential,
 });

@@ -1,17 +1,42 @@
 // Google data actions: a Google Cloud Platform or G Suite service account. The platform's ids and
-// field names for Google are not confirmed: they come from unconfirmed.ts.
+// field names for Google are not confirmed: they are the guesses in UNCONFIRMED below.
 import { z } from 'zod';
 import { planCredential } from './credential-plan.ts';
 import { defineKind } from './kind.ts';
 import type { CredentialPlan, SecretData } from './kind.ts';
 import { defineSecretSchema, delimitedHttpsUrls, describeIssue, emailAddress, nameKey, pemPrivateKey } from './secret-schema.ts';
-import {
-  GOOGLE_CLOUD_PLATFORM_FIELDS,
-  GOOGLE_CREDENTIAL_SLOT,
-  GOOGLE_CREDENTIAL_TYPE_NAMES,
-  GOOGLE_GSUITE_FIELDS,
-  matchesGoogleCatalogueEntry,
-} from '../platform/unconfirmed.ts';
+import { matchesDataActionsOf } from './catalogue-match.ts';
+
+/**
+ * What is not confirmed about Google on the platform (docs/platform-facts.md §1, §3): guesses, to be
+ * corrected after a test against a real org. Every Google fact not in this list is confirmed.
+ */
+export const UNCONFIRMED = {
+  /** §1: the type id has no public source; found in the types catalogue by vendor and "data actions". */
+  catalogueMatch: matchesDataActionsOf(/google/i),
+  /** §3: the credential slot key is unknown; a guess in the style of the known slots. */
+  credentialSlot: 'googleServiceAccount',
+  /**
+   * §3: no credential type names are published. These are the names the admin guide tells a person to
+   * pick in the credential dialog, which are likely the type names.
+   */
+  credentialTypeNames: {
+    CloudPlatformServiceAccount: 'googleCloudPlatformServiceAccount',
+    GSuiteServiceAccount: 'googleGSuiteServiceAccount',
+  },
+  /** §3: only the dialog's labels are known (Client ID, Client Email, ...); the field names are guessed. */
+  cloudPlatformFields: { clientId: 'clientId', clientEmail: 'clientEmail', privateKeyId: 'privateKeyId', privateKey: 'privateKey' },
+  /** §3: labels Service Account Email, Private Key ID, Private Key, Scopes, User Email Impersonation; names guessed. */
+  gSuiteFields: {
+    serviceAccountEmail: 'serviceAccountEmail',
+    privateKeyId: 'privateKeyId',
+    privateKey: 'privateKey',
+    scopes: 'scopes',
+    impersonateUserEmail: 'impersonateUserEmail',
+  },
+} as const;
+const GOOGLE_CLOUD_PLATFORM_FIELDS = UNCONFIRMED.cloudPlatformFields;
+const GOOGLE_GSUITE_FIELDS = UNCONFIRMED.gSuiteFields;
 
 export const googleSettings = z
   .object({
@@ -70,7 +95,7 @@ function parseKeyFile(text: string): Record<string, unknown> | undefined {
 }
 
 const cloudPlatform: CredentialPlan = {
-  credentialTypeName: GOOGLE_CREDENTIAL_TYPE_NAMES.CloudPlatformServiceAccount,
+  credentialTypeName: UNCONFIRMED.credentialTypeNames.CloudPlatformServiceAccount,
   keys: { required: cloudPlatformKeys.keys.required, optional: [GOOGLE_KEY_FILE_KEY] },
   secretValues(secret: SecretData) {
     const keys = cloudPlatformKeys.secretValues(secret);
@@ -117,7 +142,7 @@ const cloudPlatform: CredentialPlan = {
 };
 
 const gSuite = planCredential({
-  credentialTypeName: GOOGLE_CREDENTIAL_TYPE_NAMES.GSuiteServiceAccount,
+  credentialTypeName: UNCONFIRMED.credentialTypeNames.GSuiteServiceAccount,
   secret: defineSecretSchema({
     serviceAccountEmail: { secret: false, rule: emailAddress },
     privateKeyId: { secret: false },
@@ -142,9 +167,9 @@ const PLANS: Record<GoogleSettings['credentialType'], CredentialPlan> = {
 export const google = defineKind<GoogleSettings>({
   type: 'Google',
   title: 'Google',
-  catalogueMatch: matchesGoogleCatalogueEntry,
+  catalogueMatch: UNCONFIRMED.catalogueMatch,
   installLimit: 100,
-  credentialSlot: GOOGLE_CREDENTIAL_SLOT,
+  credentialSlot: UNCONFIRMED.credentialSlot,
   settings: { key: 'google', schema: googleSettings },
   credentials: (settings) => PLANS[(settings ?? googleSettings.parse({})).credentialType],
 });

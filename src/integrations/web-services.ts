@@ -4,7 +4,6 @@ import { planCredential } from './credential-plan.ts';
 import { defineKind } from './kind.ts';
 import type { CredentialIssue, CredentialPlan, SecretData } from './kind.ts';
 import { defineSecretSchema } from './secret-schema.ts';
-import { DIGICERT_CERTIFICATE_AUTHORITY } from '../platform/unconfirmed.ts';
 
 export const webServicesSettings = z
   .object({
@@ -26,10 +25,23 @@ export const webServicesSettings = z
 export type WebServicesSettings = z.output<typeof webServicesSettings>;
 type WebServicesCredentialType = WebServicesSettings['credentialType'];
 
-// The strings `config.current.properties.clientCertificateAuthority` takes (platform-api.md §4).
+/**
+ * What is not confirmed about Web services on the platform (docs/platform-facts.md §4): a guess, to be
+ * corrected after a test against a real org.
+ */
+export const UNCONFIRMED = {
+  /** §4: the `clientCertificateAuthority` value of the DigiCert option ("DigiCert" or "Digicert"). */
+  digiCertCertificateAuthority: 'DigiCert',
+} as const;
+
+/** Says when a DataActionIntegration needs no credentials, in words (for the CRD's descriptions). */
+export const CREDENTIALS_NOT_NEEDED = 'WebServices with credentialType None';
+
+// The strings `config.current.properties.clientCertificateAuthority` takes (docs/platform-facts.md §4);
+// "Genesys Cloud" is confirmed.
 const CERTIFICATE_AUTHORITY_VALUES: Record<WebServicesSettings['clientCertificateAuthority'], string> = {
   GenesysCloud: 'Genesys Cloud',
-  DigiCert: DIGICERT_CERTIFICATE_AUTHORITY,
+  DigiCert: UNCONFIRMED.digiCertCertificateAuthority,
 };
 
 const basicAuth = planCredential({

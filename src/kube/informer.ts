@@ -8,6 +8,7 @@
 //   gives handlers a periodic resync;
 // - it watches all namespaces or just the listed ones (one list+watch per namespace).
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { backoffDelayMs } from '../lib/backoff.ts';
 import { systemClock, sleep, type Clock } from './clock.ts';
 import { collectionPath, objectPath, SECRETS, type ResourceRef } from './clients.ts';
 import { isGone, isNotFound, KubeApiError, type KubeStatus } from './errors.ts';
@@ -23,6 +24,8 @@ export type WatchEndReason = 'closed' | 'expired' | 'silent' | 'relist' | 'error
 export interface InformerHooks {
   onListed?(resource: string, namespace: string | undefined, items: number, durationMs: number): void;
   onWatchEvent?(resource: string, type: string): void;
+  /** A watch is open: the server answered it, so every later change reaches the cache. */
+  onWatchOpened?(resource: string, namespace: string | undefined): void;
   onWatchEnded?(resource: string, namespace: string | undefined, reason: WatchEndReason): void;
 }
 
@@ -176,12 +179,29 @@ export function createInformer<T extends KubernetesObject>(kc: KubeConfig, optio
   };
 }
 
-/** An informer of Secrets that caches metadata only: the operator never holds data it does not use. */
+/**
+ * What the Secret cache keeps of a Secret: its name, namespace, uid and resourceVersion, nothing more.
+ * Metadata-only lists still carry every annotation, and kubectl's client-side apply writes a Secret's
+ * whole data into `kubectl.kubernetes.io/last-applied-configuration`; labels and managedFields are of no
+ * use either. Applied to listed and watched objects alike.
+ */
+export function secretIdentityOnly(object: KubernetesObject): KubernetesObject {
+  const metadata = object.metadata ?? {};
+  const kept = Object.entries({
+    name: metadata.name,
+    namespace: metadata.namespace,
+    uid: metadata.uid,
+    resourceVersion: metadata.resourceVersion,
+  });
+  return { apiVersion: 'v1', kind: 'Secret', metadata: Object.fromEntries(kept.filter(([, value]) => value !== undefined)) };
+}
+
+/** An informer of Secrets that caches their identity only (`secretIdentityOnly`): never data, never annotations. */
 export function createSecretInformer(
   kc: KubeConfig,
-  options: Omit<InformerOptions<KubernetesObject>, 'resource' | 'metadataOnly'> = {},
+  options: Omit<InformerOptions<KubernetesObject>, 'resource' | 'metadataOnly' | 'transform'> = {},
 ): Informer<KubernetesObject> {
-  return createInformer(kc, { ...options, resource: SECRETS, metadataOnly: true });
+  return createInformer(kc, { ...options, resource: SECRETS, metadataOnly: true, transform: secretIdentityOnly });
 }
 
 /**
@@ -297,8 +317,7 @@ class Reflector<T extends KubernetesObject> {
   }
 
   private backoffDelay(failures: number): number {
-    const { baseDelayMs, maxDelayMs } = this.settings.backoff;
-    return Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1)) * (1 + 0.2 * Math.random());
+    return backoffDelayMs(failures, { ...this.settings.backoff, jitter: 0.2 });
   }
 
   private query(): Record<string, string | undefined> {
@@ -381,6 +400,7 @@ class Reflector<T extends KubernetesObject> {
         ...(metadataOnly ? { accept: METADATA_ACCEPT } : {}),
         signal: controller.signal,
       });
+      hooks.onWatchOpened?.(name, this.namespace);
       for await (const line of lines) {
         cancelWatchdog();
         cancelWatchdog = clock.schedule(endFor('silent'), silenceTimeoutMs);

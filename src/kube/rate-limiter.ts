@@ -1,5 +1,6 @@
 // Rate limiters for the work queue, after client-go's workqueue: a per-key exponential backoff and an
 // overall token bucket, combined by taking the longer delay (client-go's DefaultControllerRateLimiter).
+import { backoffDelayMs, type BackoffPolicy } from '../lib/backoff.ts';
 import type { Clock } from './clock.ts';
 
 export interface RateLimiter {
@@ -11,30 +12,24 @@ export interface RateLimiter {
   numRequeues(key: string): number;
 }
 
-export interface BackoffOptions {
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Up to this fraction of the delay is added at random, so keys that failed together retry apart. */
-  jitter?: number;
+export interface BackoffOptions extends BackoffPolicy {
   /** Injected for deterministic tests; returns a number in [0, 1). */
-  random?: () => number;
+  readonly random?: () => number;
 }
 
-/** base * 2^failures, capped at max, plus jitter. */
+/** The one backoff (src/lib/backoff.ts) per key: base * 2^failures, capped at max, with jitter. */
 export class ItemExponentialBackoff implements RateLimiter {
   private readonly failures = new Map<string, number>();
-  private readonly options: Required<BackoffOptions>;
+  private readonly options: BackoffOptions;
 
   constructor(options: BackoffOptions) {
-    this.options = { jitter: 0.1, random: Math.random, ...options };
+    this.options = { jitter: 0.1, ...options };
   }
 
   when(key: string): number {
     const failures = this.failures.get(key) ?? 0;
     this.failures.set(key, failures + 1);
-    const { baseDelayMs, maxDelayMs, jitter, random } = this.options;
-    const exponential = baseDelayMs * 2 ** failures;
-    return Math.min(maxDelayMs, exponential * (1 + jitter * random()));
+    return backoffDelayMs(failures + 1, this.options, this.options.random);
   }
 
   forget(key: string): void {

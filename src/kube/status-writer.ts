@@ -3,18 +3,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { objectPath, type ObjectRef } from './clients.ts';
 import { transportFor } from './transport.ts';
+import type { Condition } from '../api/conditions.ts';
 
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
-
-export interface Condition {
-  type: string;
-  status: ConditionStatus;
-  reason: string;
-  message: string;
-  observedGeneration?: number;
-  /** RFC 3339, seconds precision, as metav1.Time serialises. */
-  lastTransitionTime: string;
-}
+// metav1.Condition is defined once, with the CRD schema it is generated from.
+export type { Condition, ConditionStatus } from '../api/conditions.ts';
 
 /** A condition as the reconciler decides it; the transition time is the writer's business. */
 export type ConditionUpdate = Omit<Condition, 'lastTransitionTime'>;

@@ -5,6 +5,7 @@
 // what is queued instead of handing it out, for a replica that must stop reconciling at once.
 import { systemClock, type Clock } from './clock.ts';
 import { createControllerRateLimiter, type BackoffOptions, type RateLimiter, type TokenBucketOptions } from './rate-limiter.ts';
+import type { ReconcileResult } from '../lib/reconcile-result.ts';
 
 /** Callbacks for the workqueue_* metrics; whoever wires Prometheus supplies them. Durations in ms. */
 export interface QueueHooks {
@@ -271,10 +272,8 @@ function popHeap(heap: Delayed[]): void {
   }
 }
 
-export interface HandlerResult {
-  /** Process the key again after this long (a periodic resync), even though it succeeded. */
-  requeueAfterMs?: number;
-}
+/** What a handler asks of the queue once it succeeded: the reconcile result (src/lib/reconcile-result.ts). */
+export type HandlerResult = ReconcileResult;
 
 export type KeyHandler = (key: string) => Promise<HandlerResult | void>;
 

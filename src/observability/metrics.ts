@@ -3,7 +3,8 @@
 // client-go names and buckets, so existing dashboards and alerts for Go operators work unchanged.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type ReconcileResult = 'success' | 'error' | 'requeue' | 'requeue_after';
+/** The `result` label of controller_runtime_reconcile_total. */
+export type ReconcileOutcome = 'success' | 'error' | 'requeue' | 'requeue_after';
 
 /** One HTTP attempt to the Genesys Cloud API. */
 export interface PlatformCall {
@@ -40,7 +41,7 @@ export interface WorkqueueMetrics {
 
 export interface Metrics {
   readonly registry: Registry;
-  observeReconcile(controller: string, result: ReconcileResult, seconds: number): void;
+  observeReconcile(controller: string, result: ReconcileOutcome, seconds: number): void;
   setMaxConcurrentReconciles(controller: string, count: number): void;
   setActiveWorkers(controller: string, count: number): void;
   /** The metrics of the work queue `name` (the controller's name); the same object for the same name. */

@@ -1,14 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises';
+// The platform client's view of the one clock (src/lib/clock.ts): it needs only the time and waits.
+import type { Clock as SharedClock } from '../lib/clock.ts';
 
-/** Time as the client sees it; tests swap in a fake one so waits cost nothing. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: async (ms) => {
-    await delay(ms);
-  },
-};
+export type Clock = Pick<SharedClock, 'now' | 'sleep'>;
+export { systemClock } from '../lib/clock.ts';

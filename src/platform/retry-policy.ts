@@ -1,3 +1,5 @@
+import { backoffDelayMs as exponentialBackoffMs } from '../lib/backoff.ts';
+
 /** How hard the client tries before it gives up on a call. */
 export interface RetryPolicy {
   /** Attempts of one call that failed with a 5xx, a timeout or a connection error (first one included). */
@@ -29,10 +31,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 // Beyond an hour a Retry-After is more likely a bug than an instruction.
 const MAX_CREDIBLE_RETRY_AFTER_MS = 3_600_000;
 
-/** "Equal jitter": half the exponential step, plus a random share of the other half. */
+/** The wait before attempt `failedAttempts + 1`: the one backoff, with "equal jitter". */
 export function backoffDelayMs(failedAttempts: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failedAttempts - 1));
-  return Math.round(step / 2 + (random() * step) / 2);
+  return exponentialBackoffMs(failedAttempts, { baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs, jitter: 'equal' }, random);
 }
 
 /** Milliseconds to wait for a 429's Retry-After (seconds, or an HTTP date), or the policy's default. */

@@ -2,7 +2,15 @@
 // stops at the first error (the status says which); what it learned (ids, the name chosen, the state)
 // comes back as status fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ANNOTATIONS, DATA_ACTION_INTEGRATION_NAMES, FINALIZER, GROUP, VERSION, type DataActionIntegrationStatus } from '../api/index.ts';
+import {
+  ANNOTATIONS,
+  DATA_ACTION_INTEGRATION_NAMES,
+  EVENT_REASONS,
+  FINALIZER,
+  GROUP,
+  VERSION,
+  type DataActionIntegrationStatus,
+} from '../api/index.ts';
 import { addFinalizer, patchMetadata, removeFinalizer } from '../kube/metadata.ts';
 import { writeStatus } from '../kube/status-writer.ts';
 import { isPlatformError, type IntegrationConfig, type PlatformClient } from '../platform/index.ts';
@@ -81,7 +89,7 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
           }
           await annotate({ [ANNOTATIONS.integrationId]: created.id, [ANNOTATIONS.createPending]: null });
           status.integrationId = created.id;
-          events.push({ type: 'Normal', reason: 'Created', message: `Created integration ${created.id} on the platform` });
+          events.push({ type: 'Normal', reason: EVENT_REASONS.created, message: `Created integration ${created.id} on the platform` });
           break;
         }
         case 'recordIntegrationId':
@@ -110,7 +118,7 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
           writtenCredential = id;
           status.credentialId = id;
           status.credentialsRevision = action.revision;
-          events.push({ type: 'Normal', reason: 'CredentialsWritten', message: `Wrote credential ${id} from the Secret` });
+          events.push({ type: 'Normal', reason: EVENT_REASONS.credentialsWritten, message: `Wrote credential ${id} from the Secret` });
           if (id !== action.credentialId && !actions.some((a) => a.type === 'configure' && a.link !== undefined)) {
             await configure(
               deps,
@@ -213,7 +221,7 @@ async function configure(
     if (chosen !== wanted.base && chosen !== wanted.prefer) {
       events.push({
         type: 'Normal',
-        reason: 'NameChosen',
+        reason: EVENT_REASONS.nameChosen,
         message: `Named the integration "${chosen}": "${wanted.base}" is carried by another integration of the organization`,
       });
     }

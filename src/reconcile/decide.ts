@@ -1,6 +1,6 @@
 // decide: the pure heart of the reconciler. Given what was observed, it says what to do next and what
 // the status should say. No I/O, no clock (the time comes in the observation), no type-specific code.
-import { READY_REASONS, RETRYABLE_REASONS, SYNCED_REASONS, TERMINAL_REASONS } from '../api/index.ts';
+import { CONDITION_TYPES, EVENT_REASONS, READY_REASONS, RETRYABLE_REASONS, SYNCED_REASONS, TERMINAL_REASONS } from '../api/index.ts';
 import { creationMarkerName, nameFitsBase } from './names.ts';
 import type {
   Action,
@@ -37,7 +37,7 @@ function decideDeletion(obs: Observation): Decision {
       {},
       deleting,
       SYNCED_OK,
-      [{ type: 'Normal', reason: 'Orphaned', message: orphanMessage(resource) }],
+      [{ type: 'Normal', reason: EVENT_REASONS.orphaned, message: orphanMessage(resource) }],
       undefined,
     );
   }
@@ -57,7 +57,7 @@ function decideDeletion(obs: Observation): Decision {
         {},
         deleting,
         SYNCED_OK,
-        [{ type: 'Normal', reason: 'Deleted', message: `Deleted integration ${id} from the platform` }],
+        [{ type: 'Normal', reason: EVENT_REASONS.deleted, message: `Deleted integration ${id} from the platform` }],
         undefined,
       );
     }
@@ -68,7 +68,7 @@ function decideDeletion(obs: Observation): Decision {
           {},
           deleting,
           SYNCED_OK,
-          [{ type: 'Normal', reason: 'Deleted', message: `Deleted integration ${platform.markerMatch} from the platform` }],
+          [{ type: 'Normal', reason: EVENT_REASONS.deleted, message: `Deleted integration ${platform.markerMatch} from the platform` }],
           undefined,
         );
       }
@@ -94,7 +94,7 @@ function decideLive(obs: Observation): Decision {
   }
   const events: EventNote[] = [];
   if (desired.deprecation !== undefined && resource.status.observedGeneration !== resource.generation) {
-    events.push({ type: 'Warning', reason: 'Deprecated', message: desired.deprecation });
+    events.push({ type: 'Warning', reason: EVENT_REASONS.deprecated, message: desired.deprecation });
   }
   switch (platform.kind) {
     case 'skipped':
@@ -162,7 +162,7 @@ function decideMissing(resource: ObservedResource, id: string, finalizer: Action
       { integrationId: undefined, platformName: undefined, state: undefined, credentialId: undefined, credentialsRevision: undefined },
       { status: 'False', reason: READY_REASONS.creating, message },
       SYNCED_OK,
-      [...events, { type: 'Warning', reason: 'IntegrationMissing', message }],
+      [...events, { type: 'Warning', reason: EVENT_REASONS.integrationMissing, message }],
       0,
     );
   }
@@ -254,14 +254,18 @@ function decideExisting(
     if (status.state !== undefined && resource.status.observedGeneration === resource.generation) drift.push('state');
   }
 
-  const spun = status.observedGeneration === resource.generation && isTrue(status, 'Ready');
+  const spun = status.observedGeneration === resource.generation && isTrue(status, CONDITION_TYPES.ready);
   if (spun && drift.length > 0) {
-    events.push({ type: 'Normal', reason: 'DriftReverted', message: `Reverted changes made on the platform to the ${drift.join(', ')}` });
+    events.push({
+      type: 'Normal',
+      reason: EVENT_REASONS.driftReverted,
+      message: `Reverted changes made on the platform to the ${drift.join(', ')}`,
+    });
   }
   if (stateChange && !spun) {
     events.push({
       type: 'Normal',
-      reason: desired.active ? 'Activating' : 'Deactivating',
+      reason: desired.active ? EVENT_REASONS.activating : EVENT_REASONS.deactivating,
       message: `Set integration ${integration.id} ${desired.active ? 'Active' : 'Inactive'}`,
     });
   }

@@ -1,6 +1,13 @@
 // The generic reconciler for DataActionIntegrations: observe -> decide -> act -> status. It never
 // branches on a type: everything type-specific comes from the integration registry through observe.
-import { DATA_ACTION_INTEGRATION_NAMES, GROUP, TERMINAL_REASONS, VERSION, type DataActionIntegrationStatus } from '../api/index.ts';
+import {
+  CONDITION_TYPES,
+  DATA_ACTION_INTEGRATION_NAMES,
+  GROUP,
+  TERMINAL_REASONS,
+  VERSION,
+  type DataActionIntegrationStatus,
+} from '../api/index.ts';
 import { isConflict, isNotFound } from '../kube/errors.ts';
 import { writeStatus } from '../kube/status-writer.ts';
 import { act } from './act.ts';
@@ -65,7 +72,7 @@ export async function reconcileIntegration(deps: ReconcilerDeps, namespace: stri
     if (isConflict(statusError)) return { requeueAfterMs: 100 };
     throw statusError;
   }
-  const ready = status.conditions?.find((c) => c.type === 'Ready');
+  const ready = status.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
   deps.observeState?.(namespace, name, status.state, ready?.status ?? 'Unknown');
 
   if (failure !== undefined) {

@@ -1,8 +1,9 @@
 // What the generic reconciler observes and what it decides. Plain data, so `decide` stays pure and is
 // tested by a table of named scenarios.
 import type { DataActionIntegrationStatus, DeletionPolicy, ReadyReason, SyncedReason } from '../api/index.ts';
+import type { IntendedState } from '../platform/index.ts';
 
-export type IntendedState = 'ENABLED' | 'DISABLED';
+export type { IntendedState };
 
 /** The resource, as far as decisions need it. */
 export interface ObservedResource {

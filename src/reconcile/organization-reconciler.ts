@@ -2,6 +2,7 @@
 // type against the platform's limits, and holds a finalizer while integrations still reference it.
 import {
   CONDITION_TYPES,
+  EVENT_REASONS,
   FINALIZER,
   GROUP,
   ORGANIZATION_NAMES,
@@ -48,7 +49,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
         deps.events.record(
           object,
           'Warning',
-          'InUse',
+          EVENT_REASONS.inUse,
           `Still used by ${users.length} DataActionIntegration(s): ${users.slice(0, 10).join(', ')}`,
         );
         return { requeueAfterMs: IN_USE_POLL_MS };
@@ -68,7 +69,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
   const now = new Date(deps.now());
   const ready = (status: 'True' | 'False', reason: string, message: string): KubeCondition[] =>
     setCondition(
-      current.conditions as KubeCondition[] | undefined,
+      current.conditions,
       { type: CONDITION_TYPES.ready, status, reason, message: deps.scrubber.scrub(message), observedGeneration: generation },
       now,
     );

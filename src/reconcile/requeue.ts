@@ -1,8 +1,6 @@
 // What a reconcile tells the work queue: when to look again, or (by throwing) to back off.
 
-export interface ReconcileResult {
-  readonly requeueAfterMs?: number;
-}
+export type { ReconcileResult } from '../lib/reconcile-result.ts';
 
 /** A retryable failure: the work queue backs the key off. Carries no secret (messages are scrubbed). */
 export class ReconcileError extends Error {

@@ -1,6 +1,6 @@
 // Composes the status to write from what was there, what decide said and what act did. Pure.
-import { CONDITION_TYPES, type DataActionIntegrationStatus } from '../api/index.ts';
-import { setCondition, type Condition as KubeCondition } from '../kube/status-writer.ts';
+import { CONDITION_TYPES, READY_REASONS, SYNCED_REASONS, type DataActionIntegrationStatus } from '../api/index.ts';
+import { setCondition } from '../kube/status-writer.ts';
 import type { ConditionVerdict, Decision } from './model.ts';
 import type { ErrorVerdict } from './error-reasons.ts';
 
@@ -23,16 +23,16 @@ export function composeStatus(
   }
   const synced: ConditionVerdict =
     failure === undefined
-      ? (decision?.synced ?? { status: 'Unknown', reason: 'ReconcileSuccess', message: '' })
+      ? (decision?.synced ?? { status: 'Unknown', reason: SYNCED_REASONS.reconcileSuccess, message: '' })
       : { status: 'False', reason: failure.reason, message: failure.message };
   const previousReady = current.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
   let ready: ConditionVerdict;
-  if (failure === undefined) ready = decision?.ready ?? { status: 'Unknown', reason: 'Creating', message: '' };
+  if (failure === undefined) ready = decision?.ready ?? { status: 'Unknown', reason: READY_REASONS.creating, message: '' };
   else if (failure.terminal || previousReady === undefined) ready = { status: 'False', reason: failure.reason, message: failure.message };
   // A passing failure leaves the last known readiness standing rather than flapping it.
   else ready = { status: previousReady.status, reason: previousReady.reason as ConditionVerdict['reason'], message: previousReady.message };
 
-  let conditions = (current.conditions ?? []) as KubeCondition[];
+  let conditions = current.conditions ?? [];
   for (const [type, verdict] of [
     [CONDITION_TYPES.ready, ready],
     [CONDITION_TYPES.synced, synced],

@@ -2,10 +2,11 @@
 // own kube transport for the frequent reads and the Secret patches, so that polling does not spawn a
 // kubectl five times a second on a 2-core machine and skew what is measured.
 import { KubeConfig } from '@kubernetes/client-node';
-import { collectionPath, DATA_ACTION_INTEGRATIONS, objectPath, SECRETS } from '../../src/kube/clients.ts';
+import { collectionPath, objectPath, SECRETS } from '../../src/kube/clients.ts';
 import { transportFor, type KubeTransport } from '../../src/kube/transport.ts';
 import { kubectlOrThrow } from '../testbed/kubectl.ts';
 import type { Json } from './workloads.ts';
+import { DATA_ACTION_INTEGRATION_RESOURCE } from '../../src/api/index.ts';
 
 export class BenchCluster {
   readonly kubeconfigPath: string;
@@ -57,7 +58,7 @@ export class BenchCluster {
   async listIntegrations(namespace: string): Promise<Json[]> {
     const list = await this.transport.request<{ items: Json[] }>({
       method: 'GET',
-      path: collectionPath(DATA_ACTION_INTEGRATIONS, namespace),
+      path: collectionPath(DATA_ACTION_INTEGRATION_RESOURCE, namespace),
     });
     return list.items;
   }

@@ -3,10 +3,11 @@
 import net from 'node:net';
 import { KubeConfig, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { CONFIG_MAPS, DATA_ACTION_INTEGRATIONS, SECRETS, collectionPath, objectPath } from '../../src/kube/clients.ts';
+import { CONFIG_MAPS, SECRETS, collectionPath, objectPath } from '../../src/kube/clients.ts';
 import { createInformer, createSecretInformer, readSecretData, type Informer, type WatchEndReason } from '../../src/kube/informer.ts';
 import { createTransport } from '../../src/kube/transport.ts';
 import { createTestNamespace } from '../testbed/namespace.ts';
+import { DATA_ACTION_INTEGRATION_RESOURCE } from '../../src/api/index.ts';
 
 const kc = new KubeConfig();
 kc.loadFromFile(inject('kubeconfigPath'));
@@ -127,7 +128,7 @@ describe('informer', () => {
     const dai = (ns: string, name: string): Promise<unknown> =>
       api.request({
         method: 'POST',
-        path: collectionPath(DATA_ACTION_INTEGRATIONS, ns),
+        path: collectionPath(DATA_ACTION_INTEGRATION_RESOURCE, ns),
         body: {
           apiVersion: 'dataactions.dev/v1alpha1',
           kind: 'DataActionIntegration',
@@ -137,7 +138,7 @@ describe('informer', () => {
       });
     await Promise.all([dai(watchedA!, 'one'), dai(watchedB!, 'two'), dai(other!, 'three')]);
 
-    const informer = track(createInformer(kc, { resource: DATA_ACTION_INTEGRATIONS, namespaces: [watchedA!, watchedB!] }));
+    const informer = track(createInformer(kc, { resource: DATA_ACTION_INTEGRATION_RESOURCE, namespaces: [watchedA!, watchedB!] }));
     informer.start();
     await informer.waitForSync(10_000);
     await dai(watchedB!, 'four');

@@ -1,12 +1,13 @@
 // Status and metadata writes against a real kube-apiserver and the project's DataActionIntegration CRD.
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { DATA_ACTION_INTEGRATIONS, collectionPath, objectPath, type ObjectRef } from '../../src/kube/clients.ts';
+import { collectionPath, objectPath, type ObjectRef } from '../../src/kube/clients.ts';
 import { ConflictError, isConflict } from '../../src/kube/errors.ts';
 import { addFinalizer, patchMetadata, removeFinalizer } from '../../src/kube/metadata.ts';
 import { setCondition, writeStatus, type Condition } from '../../src/kube/status-writer.ts';
 import { createTransport } from '../../src/kube/transport.ts';
 import { createTestNamespace } from '../testbed/namespace.ts';
+import { DATA_ACTION_INTEGRATION_RESOURCE } from '../../src/api/index.ts';
 
 const kc = new KubeConfig();
 kc.loadFromFile(inject('kubeconfigPath'));
@@ -25,7 +26,7 @@ beforeAll(async () => {
 async function createIntegration(name: string): Promise<{ ref: ObjectRef; object: Integration }> {
   const object = await api.request<Integration>({
     method: 'POST',
-    path: collectionPath(DATA_ACTION_INTEGRATIONS, namespace),
+    path: collectionPath(DATA_ACTION_INTEGRATION_RESOURCE, namespace),
     body: {
       apiVersion: 'dataactions.dev/v1alpha1',
       kind: 'DataActionIntegration',
@@ -33,7 +34,7 @@ async function createIntegration(name: string): Promise<{ ref: ObjectRef; object
       spec: { organizationRef: { name: 'org' }, type: 'GenesysCloud', credentials: { secretRef: { name: 'creds' } } },
     },
   });
-  return { ref: { ...DATA_ACTION_INTEGRATIONS, namespace, name }, object };
+  return { ref: { ...DATA_ACTION_INTEGRATION_RESOURCE, namespace, name }, object };
 }
 
 const read = (ref: ObjectRef): Promise<Integration> => api.request<Integration>({ method: 'GET', path: objectPath(ref) });

@@ -14,7 +14,7 @@ interface ValidCase {
 }
 
 // The exact credential body the platform gets (`type.name` + `credentialFields`) for each type and
-// credential type. Names for Adobe and Google are the guesses in src/platform/unconfirmed.ts.
+// credential type. Names for Adobe and Google are the guesses in their files' UNCONFIRMED lists.
 const VALID: ValidCase[] = [
   {
     name: 'Adobe',

@@ -4,7 +4,7 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONFIG_MAPS } from '../../../src/kube/clients.ts';
 import { KubeApiError } from '../../../src/kube/errors.ts';
-import { createInformer, type Informer } from '../../../src/kube/informer.ts';
+import { createInformer, createSecretInformer, type Informer } from '../../../src/kube/informer.ts';
 import type { KubeRequest, KubeTransport } from '../../../src/kube/transport.ts';
 
 const kc = new KubeConfig();
@@ -151,5 +151,39 @@ describe('informer list and watch', () => {
 
     expect(informer.get('ns', 'a')).toMatchObject({ kind: 'ConfigMap', apiVersion: 'v1' });
     expect(informer.get('ns', 'a')?.metadata).not.toHaveProperty('managedFields');
+  });
+
+  it('keeps only the name, namespace, uid and resourceVersion of Secrets, listed or watched', async () => {
+    const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', data: { apiToken: 'c2VjcmV0' } });
+    const secret = (name: string, resourceVersion: string) => ({
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: {
+        name,
+        namespace: 'ns',
+        uid: `uid-${name}`,
+        resourceVersion,
+        labels: { team: 'a' },
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied },
+        managedFields: [{ manager: 'kubectl-client-side-apply' }],
+      },
+    });
+    const { transport } = scriptedServer(
+      [[secret('listed', '5') as unknown as ReturnType<typeof cm>]],
+      [[event('ADDED', secret('watched', '6'))]],
+    );
+    const informer = createSecretInformer(kc, { namespaces: ['ns'], transport });
+    informers.push(informer);
+    informer.start();
+
+    await vi.waitFor(() => expect(informer.list()).toHaveLength(2));
+    for (const name of ['listed', 'watched']) {
+      expect(informer.get('ns', name)).toEqual({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: 'ns', uid: `uid-${name}`, resourceVersion: name === 'listed' ? '5' : '6' },
+      });
+    }
+    expect(JSON.stringify(informer.list())).not.toContain('c2VjcmV0');
   });
 });
