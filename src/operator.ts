@@ -130,8 +130,7 @@ function lifecycle(
       for (const controller of controllers) controller.start();
     },
     abandonQueued: () => {
-      daiController.abandonQueued();
-      orgController.abandonQueued();
+      for (const controller of controllers) controller.abandonQueued();
     },
     readiness: () => {
       const synced = informers.every((i) => i.hasSynced());
