@@ -103,11 +103,15 @@ export class OperatorProcess {
     return Number(match[1]) * 1024;
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+  /** Sends SIGTERM and resolves with the milliseconds until the process exited (0 if it had already). */
+  async stop(): Promise<number> {
+    const signalledAt = performance.now();
+    const running = this.child.exitCode === null && this.child.signalCode === null;
+    if (running) this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.kill(), 10_000);
     await this.exited;
     clearTimeout(timer);
+    return running ? performance.now() - signalledAt : 0;
   }
 
   /** For an abrupt exit of the benchmark: never leave an operator behind. */

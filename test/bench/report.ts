@@ -67,6 +67,7 @@ export function formatScenario(r: ScenarioResult): string {
         `credential PUTs ${r.rotation.credentialUpdates}`,
     );
   }
+  lines.push(`  SIGTERM to exit: ${ms(r.shutdownMs)} ms`);
   return lines.join('\n');
 }
 

@@ -38,6 +38,8 @@ export interface ScenarioResult {
   readonly peakRssBytes: number;
   readonly steady: SteadyRun | undefined;
   readonly rotation: RotationRun | undefined;
+  /** From SIGTERM to the operator's exit at the end of the scenario (a figure the e2e suites no longer assert). */
+  readonly shutdownMs: number;
   readonly baseline: BaselineRun;
   readonly refresh: RefreshRun;
 }
@@ -79,6 +81,7 @@ export async function runScenario(
   let steady: SteadyRun | undefined;
   let rotation: RotationRun | undefined;
   let peakRssBytes: number;
+  let shutdownMs: number;
   try {
     await operator.waitUntilReady();
     progress(`${label}: operator ready, applying`);
@@ -97,7 +100,7 @@ export async function runScenario(
     process.stderr.write(`${label}: failed; the operator's last lines:\n${operator.lines.slice(-20).join('\n')}\n`);
     throw error;
   } finally {
-    await operator.stop();
+    shutdownMs = await operator.stop();
     startedOperators.delete(operator);
     await emulator.close();
   }
@@ -109,7 +112,7 @@ export async function runScenario(
     const baseline = await applyBaseline(client, baselineEmulator, planned, options.baselineParallelism);
     const refresh = await refreshBaseline(client, baselineEmulator, baseline.ids);
     progress(`${label}: baseline applied in ${(baseline.wallMs / 1000).toFixed(1)} s`);
-    return { workload: workload.name, n, budget, operator: converge, peakRssBytes, steady, rotation, baseline, refresh };
+    return { workload: workload.name, n, budget, operator: converge, peakRssBytes, steady, rotation, shutdownMs, baseline, refresh };
   } finally {
     await baselineEmulator.close();
   }

@@ -51,7 +51,7 @@ describe('SIGTERM while reconciles are in flight', () => {
     expect(await probeStatus(port, '/healthz')).toBe(200);
   });
 
-  it('finishes the creates in flight, records their ids and exits 0 within seconds', async () => {
+  it('finishes the creates in flight, records their ids and exits 0', async () => {
     platform.emulator.control.addFault({ route: CREATE, kind: 'latency', latencyMs: CREATE_LATENCY_MS });
     await apply(namespace, [
       ...platform.organization(),
@@ -65,9 +65,7 @@ describe('SIGTERM while reconciles are in flight', () => {
     const exitMs = Date.now() - signalledAt;
     process.stdout.write(`e2e: SIGTERM with creates in flight: exited ${String(code)} after ${exitMs} ms\n`);
     expect(code).toBe(0);
-    // Keys queued before the signal are still handed out (client-go's semantics), so the drain may take a
-    // second pass over each resource: seconds, far inside the Deployment's 60 s grace period.
-    expect(exitMs).toBeLessThan(10_000);
+    // How long the drain takes is a figure (npm run bench prints "SIGTERM to exit"); here, that it drains.
     expect(logRecords(first).some((r) => r.msg === 'Stopping: draining reconciles in flight')).toBe(true);
     expect(logRecords(first).filter((r) => (r.level as number) >= 50)).toEqual([]);
 

@@ -1,11 +1,16 @@
 // Informers against a real kube-apiserver: events, namespaces, metadata-only Secrets, and recovery
 // when the watch connection is cut or goes silent (through a TCP proxy the test controls).
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { CONFIG_MAPS, SECRETS, collectionPath, objectPath } from '../../src/kube/clients.ts';
 import { createInformer, createSecretInformer, readSecretData, type Informer, type WatchEndReason } from '../../src/kube/informer.ts';
 import { createTransport } from '../../src/kube/transport.ts';
+import { createServiceAccountToken, kubeconfigForToken } from '../testbed/control-plane.ts';
+import { kubectlOrThrow } from '../testbed/kubectl.ts';
 import { createTestNamespace } from '../testbed/namespace.ts';
 import { DATA_ACTION_INTEGRATION_RESOURCE } from '../../src/api/index.ts';
 
@@ -23,6 +28,13 @@ afterEach(async () => {
 function track<T extends KubernetesObject>(informer: Informer<T>): Informer<T> {
   informers.push(informer);
   return informer;
+}
+
+/** A hook that says when the informer's watch is open, and a promise of it: no guessing with a sleep. */
+function watchOpened(): { onWatchOpened: () => void; opened: Promise<void> } {
+  let onWatchOpened = (): void => undefined;
+  const opened = new Promise<void>((resolve) => (onWatchOpened = resolve));
+  return { onWatchOpened, opened };
 }
 
 async function createConfigMap(namespace: string, name: string, data: Record<string, string>): Promise<V1ConfigMap> {
@@ -158,17 +170,17 @@ describe('informer', () => {
   it('recovers after its watch connection is cut', async () => {
     const proxy = await startProxy();
     const ended: WatchEndReason[] = [];
+    const { onWatchOpened, opened } = watchOpened();
     const informer = track(
       createInformer<V1ConfigMap>(proxy.kc, {
         resource: CONFIG_MAPS,
         namespaces: [namespace],
         backoff: { baseDelayMs: 100, maxDelayMs: 500 },
-        hooks: { onWatchEnded: (_resource, _ns, reason) => ended.push(reason) },
+        hooks: { onWatchEnded: (_resource, _ns, reason) => ended.push(reason), onWatchOpened },
       }),
     );
     informer.start();
-    await informer.waitForSync(10_000);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the watch open
+    await opened;
 
     proxy.cut();
     await createConfigMap(namespace, 'after-cut', { n: '1' });
@@ -180,18 +192,18 @@ describe('informer', () => {
   it('restarts a watch that went silent', async () => {
     const proxy = await startProxy();
     const ended: WatchEndReason[] = [];
+    const { onWatchOpened, opened } = watchOpened();
     const informer = track(
       createInformer<V1ConfigMap>(proxy.kc, {
         resource: CONFIG_MAPS,
         namespaces: [namespace],
         silenceTimeoutMs: 1_500,
         backoff: { baseDelayMs: 100, maxDelayMs: 500 },
-        hooks: { onWatchEnded: (_resource, _ns, reason) => ended.push(reason) },
+        hooks: { onWatchEnded: (_resource, _ns, reason) => ended.push(reason), onWatchOpened },
       }),
     );
     informer.start();
-    await informer.waitForSync(10_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await opened;
 
     proxy.freeze();
     await createConfigMap(namespace, 'after-freeze', { n: '1' });
@@ -217,7 +229,7 @@ describe('informer', () => {
 });
 
 describe('Secret informer', () => {
-  it('caches names, labels and resourceVersions but no data, and reads the data on demand', async () => {
+  it('caches names and resourceVersions but no data, and reads the data on demand', async () => {
     const namespace = await createTestNamespace('kube-secrets');
     await api.request({
       method: 'POST',
@@ -240,13 +252,69 @@ describe('Secret informer', () => {
     const listed = informer.get(namespace, 'org-credentials')!;
     const watched = informer.get(namespace, 'added-later')!;
     for (const cached of [listed, watched]) {
-      expect(cached.kind).toBe('PartialObjectMetadata');
+      expect(cached.kind).toBe('Secret');
       expect(cached.metadata?.resourceVersion).toBeTruthy();
       expect(JSON.stringify(cached)).not.toMatch(/not-in-the-cache|also-not-cached|bm90LWluLXRoZS1jYWNoZQ|"data"/);
     }
-    expect(listed.metadata?.labels).toEqual({ team: 'cx' });
+    // Only what the operator uses: labels and the like are not kept either.
+    expect(Object.keys(listed.metadata ?? {}).sort()).toEqual(['name', 'namespace', 'resourceVersion', 'uid']);
 
     expect(await readSecretData(kc, namespace, 'org-credentials')).toEqual({ clientId: 'id-123', clientSecret: 'not-in-the-cache' });
     expect(await readSecretData(kc, namespace, 'no-such-secret')).toBeUndefined();
+  });
+
+  it('keeps nothing of a client-side-applied Secret but its identity, though kubectl put its data in an annotation', async () => {
+    const namespace = await createTestNamespace('kube-secrets-csa');
+    const applied = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'zendesk', namespace },
+      stringData: { apiToken: 'csa-token-7f3a' },
+    };
+    const informer = track(createSecretInformer(kc, { namespaces: [namespace] }));
+    informer.start();
+    await informer.waitForSync(10_000);
+    await kubectlOrThrow(inject('kubectlPath'), inject('kubeconfigPath'), ['apply', '-f', '-'], { input: JSON.stringify(applied) });
+
+    const onServer = await api.request<KubernetesObject>({ method: 'GET', path: objectPath({ ...SECRETS, namespace, name: 'zendesk' }) });
+    expect(onServer.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toContain('csa-token-7f3a');
+    await vi.waitFor(() => expect(informer.get(namespace, 'zendesk')).toBeDefined(), 5_000);
+    expect(informer.get(namespace, 'zendesk')).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'zendesk', namespace, uid: onServer.metadata?.uid, resourceVersion: onServer.metadata?.resourceVersion },
+    });
+  });
+
+  it('lists, watches and reads Secrets under a Role that allows them only in the watched namespace', async () => {
+    const namespace = await createTestNamespace('kube-secrets-role');
+    const kubectl = (args: string[], input?: string) =>
+      kubectlOrThrow(inject('kubectlPath'), inject('kubeconfigPath'), args, input === undefined ? {} : { input });
+    await kubectl(['create', 'serviceaccount', 'reader', '-n', namespace]);
+    await kubectl(['create', 'role', 'secrets', '-n', namespace, '--verb=get,list,watch', '--resource=secrets']);
+    await kubectl(['create', 'rolebinding', 'secrets', '-n', namespace, '--role=secrets', `--serviceaccount=${namespace}:reader`]);
+    await kubectl(['create', 'secret', 'generic', 'prod-oauth', '-n', namespace, '--from-literal=clientId=role-id']);
+    const access = { kubectl: inject('kubectlPath'), kubeconfigPath: inject('kubeconfigPath') };
+    const dir = await mkdtemp(join(tmpdir(), 'kube-secrets-role-'));
+    try {
+      const scoped = new KubeConfig();
+      scoped.loadFromFile(
+        await kubeconfigForToken(access, await createServiceAccountToken(access, namespace, 'reader', 600), join(dir, 'kubeconfig')),
+      );
+      // Cluster-wide, the same ServiceAccount may not list Secrets: the informer must never ask that.
+      await expect(createTransport(scoped).request({ method: 'GET', path: collectionPath(SECRETS) })).rejects.toMatchObject({
+        statusCode: 403,
+      });
+
+      const informer = track(createSecretInformer(scoped, { namespaces: [namespace] }));
+      informer.start();
+      await informer.waitForSync(10_000);
+      expect(informer.get(namespace, 'prod-oauth')?.metadata?.resourceVersion).toBeTruthy();
+      await kubectl(['create', 'secret', 'generic', 'added-later', '-n', namespace, '--from-literal=k=v']);
+      await vi.waitFor(() => expect(informer.get(namespace, 'added-later')).toBeDefined(), 5_000);
+      expect(await readSecretData(scoped, namespace, 'prod-oauth')).toEqual({ clientId: 'role-id' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
