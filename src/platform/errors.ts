@@ -11,6 +11,7 @@ export type PlatformErrorCode =
   | 'Unavailable'
   | 'Timeout'
   | 'UnknownOutcome'
+  | 'NotSent'
   | 'BadResponse';
 
 export interface PlatformErrorDetails {
@@ -58,6 +59,8 @@ const RETRYABLE: Record<PlatformErrorCode, boolean> = {
   Unavailable: true,
   Timeout: true,
   UnknownOutcome: true,
+  // A call with a send deadline that could not leave in time: known not to have reached the platform.
+  NotSent: true,
   // The platform answered something this client cannot read: a contract change, not a glitch.
   BadResponse: false,
 };
