@@ -122,9 +122,13 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
           await recordIntegration(action.id);
           status.integrationId = action.id;
           break;
-        case 'forgetIntegrationId':
+        case 'forgetIntegrationId': {
+          // Status first, as when recording: observe falls back to the status's id when the annotation has none.
+          const forgotten = context.resource.status?.integrationId;
+          if (forgotten !== undefined) await writeStatus(deps.kc, ref, { integrationId: forgotten }, {});
           await record({ [ANNOTATIONS.integrationId]: null, [ANNOTATIONS.integrationMissingSince]: null });
           break;
+        }
         case 'writeCredential': {
           const request = { name: credentialName({ namespace, name, uid }), typeName: action.typeName, fields: action.fields };
           let id = action.credentialId;

@@ -130,3 +130,32 @@ describe('a crash between the create call and recording its id', () => {
     expect(stored.map((i) => i.id)).toEqual([ready.status.integrationId]);
   });
 });
+
+// Reads right after a write may lag: a GET by id that answers 404 just after the create must not be taken
+// as "deleted by hand" (the listing lags too, so a marker search would not find it either).
+describe('a 404 on the integration right after its create', () => {
+  let platform: Platform | undefined;
+
+  afterEach(async () => {
+    await stopAllOperators();
+    await platform?.emulator.close();
+    platform = undefined;
+  });
+
+  it('keeps the recorded id through the 404s and creates exactly once', async () => {
+    const p = await startPlatform({ listLagMs: 12_000 });
+    platform = p;
+    const namespace = await createTestNamespace('lagging-read');
+    p.emulator.control.addFault({ route: 'GET /api/v2/integrations/{id}', kind: 'status', status: 404, times: 3 });
+    const operator = startOperator({ namespaces: [namespace] });
+    await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD })]);
+
+    const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True', undefined, 90_000);
+    expect(p.emulator.control.faults()).toEqual([]);
+    expect(platformCalls(p, CREATE)).toBe(1);
+    expect(p.emulator.control.state().integrations.map((i) => i.id)).toEqual([ready.status.integrationId]);
+    expect(ready.metadata.annotations[ANNOTATIONS.integrationId]).toBe(ready.status.integrationId);
+    expect(ready.metadata.annotations[ANNOTATIONS.integrationMissingSince]).toBeUndefined();
+    expect(leaks(operator.lines, [PASSWORD, 'emulator-secret'])).toEqual([]);
+  });
+});
