@@ -120,7 +120,7 @@ describe('organizations', () => {
     // Long enough for a second reconcile (its own status write, a requeue) to have told it again.
     await new Promise((r) => setTimeout(r, 3_000));
     const warnings = (await listEvents(namespace, 'typo')).filter((e) => e.reason === 'OrganizationNotReady');
-    expect(warnings.map((e) => (e.series?.count as number | undefined) ?? (e.count as number | undefined) ?? 1)).toEqual([1]);
+    expect(warnings.map((e) => (e.series?.count as number | undefined) ?? 1)).toEqual([1]);
     expect((await getObject(namespace, 'dai', 'typo'))?.metadata.finalizers).toBeUndefined();
 
     await kubectl(['delete', 'dai', 'typo', '-n', namespace, '--timeout=20s']);
