@@ -135,6 +135,13 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
           if (id !== undefined) {
             // A 404 here is not believed at once: observe confirms it over the grace period.
             await client().updateCredential(id, request);
+            if (id !== context.resource.status?.credentialId) {
+              // A credential found by its name (a create whose answer was lost): now it is recorded.
+              await writeStatus(deps.kc, ref, undefined, { credentialId: id });
+              if (object.metadata?.annotations?.[ANNOTATIONS.credentialCreatePending] !== undefined) {
+                await record({ [ANNOTATIONS.credentialCreatePending]: null });
+              }
+            }
           } else {
             try {
               id = (await client().createCredential(request, { sendWithinMs: CREATE_SEND_WITHIN_MS })).id;

@@ -159,3 +159,30 @@ describe('a 404 on the integration right after its create', () => {
     expect(leaks(operator.lines, [PASSWORD, 'emulator-secret'])).toEqual([]);
   });
 });
+
+// A credential create whose answer is lost must not leave a credential (holding secret values) behind.
+describe('a credential create whose answer never arrived', () => {
+  let platform: Platform | undefined;
+
+  afterEach(async () => {
+    await stopAllOperators();
+    await platform?.emulator.close();
+    platform = undefined;
+  });
+
+  it('finds the credential by its name and links it, leaving no orphan and sending one create', async () => {
+    const p = await startPlatform();
+    platform = p;
+    const namespace = await createTestNamespace('lost-credential');
+    const credentialCreate = 'POST /api/v2/integrations/credentials';
+    p.emulator.control.addFault({ route: credentialCreate, kind: 'commitThenDrop', times: 1 });
+    startOperator({ namespaces: [namespace] });
+    await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD })]);
+
+    const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True', undefined, 90_000);
+    expect(p.emulator.control.faults()).toEqual([]);
+    expect(platformCalls(p, credentialCreate)).toBe(1);
+    expect(p.emulator.control.state().credentials.map((c) => c.id)).toEqual([ready.status.credentialId]);
+    expect(ready.metadata.annotations[ANNOTATIONS.credentialCreatePending]).toBeUndefined();
+  });
+});
