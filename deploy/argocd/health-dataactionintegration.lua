@@ -11,6 +11,7 @@ local terminal = {
   Unauthorized = true,
   EndpointNotAllowed = true,
   InvalidSpec = true,
+  IntegrationNotFound = true,
 }
 local retryable = {
   OrganizationNotReady = true,

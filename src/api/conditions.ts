@@ -49,6 +49,8 @@ export const TERMINAL_REASONS = {
   unauthorized: 'Unauthorized',
   endpointNotAllowed: 'EndpointNotAllowed',
   invalidSpec: 'InvalidSpec',
+  /** The integration a user named in dataactions.dev/integration-id does not exist on the platform. */
+  integrationNotFound: 'IntegrationNotFound',
 } as const;
 
 export const RETRYABLE_REASONS = {

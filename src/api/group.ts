@@ -10,6 +10,12 @@ export const ANNOTATIONS = {
   integrationId: `${GROUP}/integration-id`,
   /** Written (resourceVersion-guarded) just before a create call; its value is an RFC 3339 time. */
   createPending: `${GROUP}/create-pending`,
+  /** Written (resourceVersion-guarded) just before a credential create call; an RFC 3339 time. */
+  credentialCreatePending: `${GROUP}/credential-create-pending`,
+  /** When the recorded integration first answered 404; believed only once it persists (an RFC 3339 time). */
+  integrationMissingSince: `${GROUP}/integration-missing-since`,
+  /** When the credential in status.credentialId first answered 404 (an RFC 3339 time). */
+  credentialMissingSince: `${GROUP}/credential-missing-since`,
 } as const;
 
 export const FINALIZER = `${GROUP}/finalizer`;

@@ -64,6 +64,15 @@ export interface CreateIntegrationRequest {
   readonly name?: string | undefined;
 }
 
+/** For a create call, which is never repeated blindly. */
+export interface CreateOptions {
+  /**
+   * The call must leave within this long (budget waits and 429 retries included), else it fails with
+   * `NotSent` without being sent: the caller's grace period for finding what it created then holds.
+   */
+  readonly sendWithinMs?: number | undefined;
+}
+
 export interface CredentialRequest {
   readonly name: string;
   /** The credential type's name, e.g. `basicAuth` (platform-api.md §2). */
@@ -83,8 +92,11 @@ export interface PlatformClient {
   listCredentialTypes(): Promise<CredentialType[]>;
   listIntegrations(filter?: ListIntegrationsFilter): Promise<Integration[]>;
   getIntegration(id: string): Promise<Integration>;
-  /** Never repeated blindly: an unanswered create fails with `UnknownOutcome`. */
-  createIntegration(req: CreateIntegrationRequest): Promise<Integration>;
+  /**
+   * Never repeated blindly: an unanswered create, or one answered 2xx with a body that cannot be read,
+   * fails with `UnknownOutcome` (it may exist).
+   */
+  createIntegration(req: CreateIntegrationRequest, options?: CreateOptions): Promise<Integration>;
   setIntendedState(id: string, state: IntendedState): Promise<Integration>;
   /** A 404 is a `NotFound` error; the caller decides that it means done. */
   deleteIntegration(id: string): Promise<void>;
@@ -98,8 +110,8 @@ export interface PlatformClient {
     change: (current: IntegrationConfig) => IntegrationConfigUpdate,
     known?: IntegrationConfig,
   ): Promise<IntegrationConfig>;
-  /** Never repeated blindly: an unanswered create fails with `UnknownOutcome`. */
-  createCredential(req: CredentialRequest): Promise<CredentialInfo>;
+  /** Never repeated blindly: as createIntegration. */
+  createCredential(req: CredentialRequest, options?: CreateOptions): Promise<CredentialInfo>;
   updateCredential(id: string, req: CredentialRequest): Promise<CredentialInfo>;
   /** Field names only: the values never leave the client. */
   getCredential(id: string): Promise<Credential>;
@@ -116,6 +128,8 @@ interface CallOptions {
   readonly body?: unknown;
   readonly repeatable?: boolean;
   readonly secrets?: readonly string[];
+  /** Epoch ms (client clock) after which the call is not sent at all. */
+  readonly sendBy?: number | undefined;
 }
 
 const DEFAULT_REQUESTS_PER_MINUTE = 300;
@@ -195,6 +209,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       repeatable: opts.repeatable ?? method !== 'POST',
       onUnauthorized: () => tokens.invalidate(usedToken),
       ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
+      ...(opts.sendBy === undefined ? {} : { sendBy: opts.sendBy }),
     });
     return parseJson(response.text);
   }
@@ -206,13 +221,21 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     return readAs(integrationConfigSchema, body, `config of integration ${id}`);
   }
 
-  async function writeCredential(method: 'POST' | 'PUT', id: string | undefined, req: CredentialRequest): Promise<CredentialInfo> {
+  async function writeCredential(
+    method: 'POST' | 'PUT',
+    id: string | undefined,
+    req: CredentialRequest,
+    sendBy?: number,
+  ): Promise<CredentialInfo> {
     const body = await call(method, id === undefined ? '/api/v2/integrations/credentials' : '/api/v2/integrations/credentials/{id}', {
       ...(id === undefined ? {} : { params: { id } }),
       body: { name: req.name, type: { name: req.typeName }, credentialFields: req.fields },
       secrets: Object.values(req.fields),
+      sendBy,
     });
-    return readAs(credentialInfoSchema, body, 'credential');
+    return method === 'POST'
+      ? readCreated(() => readAs(credentialInfoSchema, body, 'credential'))
+      : readAs(credentialInfoSchema, body, 'credential');
   }
 
   function listIntegrationsPage(integrationType: string | undefined, ids: readonly string[] | undefined): Promise<Integration[]> {
@@ -225,6 +248,9 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       'integrations',
     );
   }
+
+  const sendByOf = (options: CreateOptions | undefined): number | undefined =>
+    options?.sendWithinMs === undefined ? undefined : clock.now() + options.sendWithinMs;
 
   return {
     async getOrganization() {
@@ -264,11 +290,12 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       return readIntegration(await call('GET', '/api/v2/integrations/{id}', { params: { id } }));
     },
 
-    async createIntegration(req) {
+    async createIntegration(req, options) {
       const body = await call('POST', '/api/v2/integrations', {
         body: { ...(req.name === undefined ? {} : { name: req.name }), integrationType: { id: req.integrationTypeId } },
+        sendBy: sendByOf(options),
       });
-      return readIntegration(body);
+      return readCreated(() => readIntegration(body));
     },
 
     async setIntendedState(id, state) {
@@ -321,8 +348,8 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       }
     },
 
-    async createCredential(req) {
-      return writeCredential('POST', undefined, req);
+    async createCredential(req, options) {
+      return writeCredential('POST', undefined, req, sendByOf(options));
     },
 
     async updateCredential(id, req) {
@@ -366,6 +393,19 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let at = 0; at < items.length; at += size) out.push(items.slice(at, at + size));
   return out;
+}
+
+/**
+ * The answer of a create that succeeded (2xx) but cannot be read: the platform made something, so the
+ * outcome is unknown to the caller, never "failed".
+ */
+function readCreated<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(isPlatformError(error) && error.code === 'BadResponse')) throw error;
+    throw new PlatformError('UnknownOutcome', `${error.message}; the create was accepted, so what it made may exist`);
+  }
 }
 
 function fillRoute(route: string, params: Readonly<Record<string, string>>): string {

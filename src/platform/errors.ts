@@ -11,6 +11,7 @@ export type PlatformErrorCode =
   | 'Unavailable'
   | 'Timeout'
   | 'UnknownOutcome'
+  | 'NotSent'
   | 'BadResponse';
 
 export interface PlatformErrorDetails {
@@ -58,6 +59,8 @@ const RETRYABLE: Record<PlatformErrorCode, boolean> = {
   Unavailable: true,
   Timeout: true,
   UnknownOutcome: true,
+  // A call with a send deadline that could not leave in time: known not to have reached the platform.
+  NotSent: true,
   // The platform answered something this client cannot read: a contract change, not a glitch.
   BadResponse: false,
 };
@@ -108,3 +111,24 @@ export function scrubMessage(message: string, secrets: readonly string[]): strin
   }
   return safe.length > MAX_MESSAGE_CHARS ? `${safe.slice(0, MAX_MESSAGE_CHARS)}...` : safe;
 }
+
+/**
+ * Whether a create call's failure says the platform made nothing: refused before it was sent, or answered
+ * with a refusal. An unknown outcome, a 5xx or a 2xx that could not be read may have made something.
+ */
+export function provesNothingCreated(error: unknown): boolean {
+  if (!isPlatformError(error)) return false;
+  // A POST is never resent after it may have left: Unavailable then means it never left.
+  return NOTHING_CREATED_CODES.has(error.code);
+}
+
+const NOTHING_CREATED_CODES: ReadonlySet<PlatformErrorCode> = new Set<PlatformErrorCode>([
+  'NotSent',
+  'RateLimited',
+  'Unavailable',
+  'Invalid',
+  'Unauthorized',
+  'Forbidden',
+  'QuotaExceeded',
+  'NotFound',
+]);

@@ -8,7 +8,7 @@ export type {
   PlatformClient,
   PlatformClientOptions,
 } from './client.ts';
-export { isPlatformError, PlatformError } from './errors.ts';
+export { isPlatformError, PlatformError, provesNothingCreated } from './errors.ts';
 export type { PlatformErrorCode } from './errors.ts';
 export { endpointsForRegion, REGION_HOSTS, REGIONS } from './regions.ts';
 export type { PlatformEndpoints, Region } from './regions.ts';

@@ -26,6 +26,11 @@ export interface Exchange {
   readonly onUnauthorized?: () => void;
   /** Values the request carries that must never show in an error message. */
   readonly secrets?: readonly string[];
+  /**
+   * Epoch ms (the transport's clock): an attempt that could not leave by then (budget waits, 429 pauses)
+   * is not sent, and the call fails with NotSent.
+   */
+  readonly sendBy?: number;
 }
 
 export interface RawResponse {
@@ -113,6 +118,12 @@ export class Transport {
     const budgetWaitMs = await this.options.budget.acquire();
     const headers = await exchange.headers();
     const sentAt = clock.now();
+    if (exchange.sendBy !== undefined && sentAt > exchange.sendBy) {
+      throw new PlatformError(
+        'NotSent',
+        `${exchange.method} ${exchange.route}: not sent, its deadline passed while waiting for the budget`,
+      );
+    }
     const observe = (status: number | 'network'): void => {
       const o: CallObservation = {
         route: exchange.route,

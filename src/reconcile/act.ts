@@ -11,13 +11,16 @@ import {
   VERSION,
   type DataActionIntegrationStatus,
 } from '../api/index.ts';
+import { objectPath } from '../kube/clients.ts';
 import { addFinalizer, patchMetadata, removeFinalizer } from '../kube/metadata.ts';
 import { writeStatus } from '../kube/status-writer.ts';
-import { isPlatformError, type IntegrationConfig, type PlatformClient } from '../platform/index.ts';
+import { transportFor } from '../kube/transport.ts';
+import { isPlatformError, provesNothingCreated, type IntegrationConfig, type PlatformClient } from '../platform/index.ts';
+import { CREATE_SEND_WITHIN_MS } from './decide.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import type { Action, EventNote } from './model.ts';
 import { chooseName } from './names.ts';
-import type { ObservedContext } from './observe.ts';
+import { credentialName, type ObservedContext } from './observe.ts';
 
 export interface ActOutcome {
   readonly status: Partial<DataActionIntegrationStatus>;
@@ -57,9 +60,31 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
   const annotate = async (annotations: Record<string, string | null>): Promise<void> => {
     object = await patchMetadata(deps.kc, ref, { annotations }, object.metadata?.resourceVersion ?? '');
   };
+  // What the platform holds is recorded with a write that no unrelated change (a label, another
+  // annotation) can refuse: a merge patch of just these annotations, without a resourceVersion.
+  const record = async (annotations: Record<string, string | null>): Promise<void> => {
+    object = await transportFor(deps.kc).request<KubernetesObject>({
+      method: 'PATCH',
+      path: objectPath(ref),
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { annotations } },
+    });
+  };
+  const nowStamp = (): string => new Date(deps.now()).toISOString();
+  /** After a create failed: forget the pending mark when nothing was made, restart its grace when it may have been. */
+  const settlePending = async (key: string, error: unknown): Promise<void> => {
+    if (provesNothingCreated(error)) await record({ [key]: null });
+    else await record({ [key]: nowStamp() });
+  };
   const client = (): PlatformClient => {
     if (context.session === undefined) throw new Error('No platform session for this action');
     return context.session.client;
+  };
+
+  /** The id goes to status first, then the annotation (clearing the marks): observe reads either. */
+  const recordIntegration = async (id: string): Promise<void> => {
+    await writeStatus(deps.kc, ref, undefined, { integrationId: id });
+    await record({ [ANNOTATIONS.integrationId]: id, [ANNOTATIONS.createPending]: null, [ANNOTATIONS.integrationMissingSince]: null });
   };
 
   try {
@@ -74,46 +99,67 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
           break;
         case 'markCreatePending':
           // Guarded by resourceVersion: if another writer got there first, nothing is created.
-          await annotate({ [ANNOTATIONS.createPending]: new Date(deps.now()).toISOString() });
+          await annotate({ [ANNOTATIONS.createPending]: nowStamp() });
           break;
+        case 'markCredentialPending':
+          await annotate({ [ANNOTATIONS.credentialCreatePending]: nowStamp() });
+          break;
+        case 'markMissing': {
+          const key = action.what === 'integration' ? ANNOTATIONS.integrationMissingSince : ANNOTATIONS.credentialMissingSince;
+          await record({ [key]: action.at === undefined ? null : new Date(action.at).toISOString() });
+          break;
+        }
         case 'createIntegration': {
           let created;
           try {
-            created = await client().createIntegration({ integrationTypeId: action.typeId, name: action.markerName });
+            // Sent within a deadline shorter than the grace period counted from the pending mark.
+            created = await client().createIntegration(
+              { integrationTypeId: action.typeId, name: action.markerName },
+              { sendWithinMs: CREATE_SEND_WITHIN_MS },
+            );
           } catch (error) {
-            // Known not to have happened: no need to make the next pass wait for it to appear.
-            if (isPlatformError(error) && error.code !== 'UnknownOutcome' && !error.retryable) {
-              await annotate({ [ANNOTATIONS.createPending]: null });
-            }
+            await settlePending(ANNOTATIONS.createPending, error);
             throw error;
           }
-          await annotate({ [ANNOTATIONS.integrationId]: created.id, [ANNOTATIONS.createPending]: null });
+          await recordIntegration(created.id);
           status.integrationId = created.id;
           events.push({ type: 'Normal', reason: EVENT_REASONS.created, message: `Created integration ${created.id} on the platform` });
           break;
         }
         case 'recordIntegrationId':
-          await annotate({ [ANNOTATIONS.integrationId]: action.id, [ANNOTATIONS.createPending]: null });
+          await recordIntegration(action.id);
           status.integrationId = action.id;
           break;
-        case 'forgetIntegrationId':
-          await annotate({ [ANNOTATIONS.integrationId]: null });
+        case 'forgetIntegrationId': {
+          // Status first, as when recording: observe falls back to the status's id when the annotation has none.
+          const forgotten = context.resource.status?.integrationId;
+          if (forgotten !== undefined) await writeStatus(deps.kc, ref, { integrationId: forgotten }, {});
+          await record({ [ANNOTATIONS.integrationId]: null, [ANNOTATIONS.integrationMissingSince]: null });
           break;
+        }
         case 'writeCredential': {
-          const request = { name: `dataaction-operator ${namespace}/${name} ${uid}`, typeName: action.typeName, fields: action.fields };
+          const request = { name: credentialName({ namespace, name, uid }), typeName: action.typeName, fields: action.fields };
           let id = action.credentialId;
           if (id !== undefined) {
-            try {
-              await client().updateCredential(id, request);
-            } catch (error) {
-              if (!(isPlatformError(error) && error.code === 'NotFound')) throw error;
-              id = undefined;
+            // A 404 here is not believed at once: observe confirms it over the grace period.
+            await client().updateCredential(id, request);
+            if (id !== context.resource.status?.credentialId) {
+              // A credential found by its name (a create whose answer was lost): now it is recorded.
+              await writeStatus(deps.kc, ref, undefined, { credentialId: id });
+              if (object.metadata?.annotations?.[ANNOTATIONS.credentialCreatePending] !== undefined) {
+                await record({ [ANNOTATIONS.credentialCreatePending]: null });
+              }
             }
-          }
-          if (id === undefined) {
-            id = (await client().createCredential(request)).id;
-            // Recorded at once so that a failure before the link is written leaves no unknown credential.
+          } else {
+            try {
+              id = (await client().createCredential(request, { sendWithinMs: CREATE_SEND_WITHIN_MS })).id;
+            } catch (error) {
+              await settlePending(ANNOTATIONS.credentialCreatePending, error);
+              throw error;
+            }
+            // Recorded at once, status first, so that a failure before the link is written leaves no unknown credential.
             await writeStatus(deps.kc, ref, undefined, { credentialId: id });
+            await record({ [ANNOTATIONS.credentialCreatePending]: null });
           }
           writtenCredential = id;
           status.credentialId = id;

@@ -17,7 +17,7 @@ import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
 import type { Decision } from './model.ts';
 import { observeIntegration } from './observe.ts';
 import { jitter, ReconcileError, type ReconcileResult } from './requeue.ts';
-import { composeStatus } from './status.ts';
+import { composeStatus, failureWarning } from './status.ts';
 
 export async function reconcileIntegration(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
   const object = deps.integrations.get(namespace, name);
@@ -28,6 +28,7 @@ export async function reconcileIntegration(deps: ReconcilerDeps, namespace: stri
   const generation = object.metadata?.generation ?? 0;
 
   let decision: Decision | undefined;
+  let latest = object;
   let learned: Partial<DataActionIntegrationStatus> = {};
   let failure: ErrorVerdict | undefined;
   let error: unknown;
@@ -38,7 +39,7 @@ export async function reconcileIntegration(deps: ReconcilerDeps, namespace: stri
     } else {
       decision = decide(observed.observation);
       const outcome = await act(deps, observed.context, decision.actions);
-      const latest = outcome.object;
+      latest = outcome.object;
       learned = outcome.status;
       for (const event of [...decision.events, ...outcome.events]) {
         deps.events.record(latest, event.type, event.reason, deps.scrubber.scrub(event.message));
@@ -72,6 +73,8 @@ export async function reconcileIntegration(deps: ReconcilerDeps, namespace: stri
     if (isConflict(statusError)) return { requeueAfterMs: 100 };
     throw statusError;
   }
+  const warning = failureWarning(current, status);
+  if (warning !== undefined) deps.events.record(latest, 'Warning', warning.reason, warning.message);
   const ready = status.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
   deps.observeState?.(namespace, name, status.state, ready?.status ?? 'Unknown');
 

@@ -17,6 +17,12 @@ export interface ObservedResource {
   readonly annotatedId: string | undefined;
   /** `dataactions.dev/create-pending`, as epoch ms. */
   readonly createPendingSince: number | undefined;
+  /** `dataactions.dev/credential-create-pending`, as epoch ms. */
+  readonly credentialPendingSince: number | undefined;
+  /** `dataactions.dev/integration-missing-since`: when the recorded integration first answered 404. */
+  readonly integrationMissingSince: number | undefined;
+  /** `dataactions.dev/credential-missing-since`: when the credential of status.credentialId first answered 404. */
+  readonly credentialMissingSince: number | undefined;
   readonly deletionPolicy: DeletionPolicy;
   readonly status: DataActionIntegrationStatus;
 }
@@ -54,9 +60,15 @@ export interface ObservedIntegration {
   readonly reportedMessage: string | undefined;
   /**
    * The credential the status records as this resource's (status.credentialId) answered 404: deleted by
-   * hand. A link to it may still dangle in the config, so the link alone cannot tell.
+   * hand, or a read that lags its create. A link to it may still dangle in the config, so the link alone
+   * cannot tell; decide believes it once it persists (credentialMissingSince).
    */
   readonly ownedCredentialGone: boolean;
+  /**
+   * Another DataActionIntegration that still exists and whose managed-by line the integration's notes end
+   * with ("namespace/name"): the integration is that resource's, not this one's.
+   */
+  readonly claimedBy: string | undefined;
   readonly config: {
     readonly name: string;
     readonly notes: string;
@@ -70,8 +82,11 @@ export type ObservedPlatform =
   | { readonly kind: 'skipped' }
   /** The annotated integration, found. */
   | { readonly kind: 'found'; readonly integration: ObservedIntegration }
-  /** The annotated integration answered 404. */
-  | { readonly kind: 'missing'; readonly id: string }
+  /**
+   * The recorded integration answered 404. `markerMatch`: an integration of the type carrying this
+   * resource's marker, from the listing searched meanwhile (a 404 right after a create may be a read lag).
+   */
+  | { readonly kind: 'missing'; readonly id: string; readonly markerMatch: string | undefined }
   /** No id known: the integrations of the type, searched for this resource's marker. */
   | { readonly kind: 'searched'; readonly markerMatch: string | undefined; readonly used: number };
 
@@ -82,6 +97,13 @@ export interface Observation {
   readonly desired: DesiredIntegration | undefined;
   readonly blocker: Blocker | undefined;
   readonly platform: ObservedPlatform;
+  /** The platform type id the resource's type resolves to in the org; undefined when unresolved. */
+  readonly typeId: string | undefined;
+  /**
+   * Credentials named after this resource (the name carries its UID) found in the org's credentials
+   * listing: ones a create made that were never recorded. undefined: not searched.
+   */
+  readonly ownCredentials: readonly string[] | undefined;
 }
 
 export type NameChange =
@@ -92,6 +114,9 @@ export type Action =
   | { readonly type: 'addFinalizer' }
   | { readonly type: 'removeFinalizer' }
   | { readonly type: 'markCreatePending' }
+  | { readonly type: 'markCredentialPending' }
+  /** Sets (at: epoch ms) or clears (at: undefined) a time the grace for a 404 is counted from. */
+  | { readonly type: 'markMissing'; readonly what: 'integration' | 'credential'; readonly at: number | undefined }
   | { readonly type: 'createIntegration'; readonly typeId: string; readonly markerName: string }
   | { readonly type: 'recordIntegrationId'; readonly id: string }
   | { readonly type: 'forgetIntegrationId' }

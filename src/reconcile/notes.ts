@@ -16,3 +16,17 @@ export function desiredNotes(userNotes: string | undefined, owner: ManagedBy): s
   const trimmed = userNotes?.trim() ?? '';
   return trimmed === '' ? line : `${trimmed}\n\n${line}`;
 }
+
+const MANAGED_BY =
+  /^Managed by dataaction-operator from DataActionIntegration ([^/\s]+)\/(\S+) \(uid ([^)\s]+)\); edits here are reverted\.$/;
+
+/**
+ * The resource named by the managed-by line the operator ends notes with, if the last line of `notes` is
+ * exactly one: a line quoted earlier in a user's notes does not count.
+ */
+export function managedByOf(notes: string | undefined): ManagedBy | undefined {
+  const last = notes?.trimEnd().split('\n').pop()?.trim() ?? '';
+  const match = MANAGED_BY.exec(last);
+  if (match === null) return undefined;
+  return { namespace: match[1] ?? '', name: match[2] ?? '', uid: match[3] ?? '' };
+}

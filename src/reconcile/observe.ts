@@ -9,12 +9,13 @@ import {
   RETRYABLE_REASONS,
   TERMINAL_REASONS,
   type DataActionIntegration,
+  type GenesysCloudOrganization,
 } from '../api/index.ts';
 import { kindOf, type IntegrationKind } from '../integrations/index.ts';
 import { isPlatformError, type Integration, type IntegrationConfig } from '../platform/index.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { carriesMarker } from './names.ts';
-import { desiredNotes } from './notes.ts';
+import { desiredNotes, managedByOf } from './notes.ts';
 import type { Blocker, DesiredIntegration, Observation, ObservedIntegration, ObservedPlatform, ObservedResource } from './model.ts';
 import { openSession, parseOrganization } from './org-access.ts';
 import type { OrgSession, ResolvedType } from './org-sessions.ts';
@@ -56,6 +57,8 @@ export async function observeIntegration(deps: ReconcilerDeps, object: Kubernete
   const org = parseOrganization(deps.organizations.get(namespace, orgName));
   const orgReady = org?.status?.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
   if (org === undefined || orgReady?.status !== 'True') {
+    const open = sessionForDeletion(deps, observed, orgName);
+    if (open !== undefined) return observeWithSession(deps, object, resource, kind, observed, open, org);
     const why =
       org === undefined ? 'was not found' : `is not Ready${orgReady === undefined ? '' : ` (${orgReady.reason}: ${orgReady.message})`}`;
     return blocked(observed, kind, object, resource, now, {
@@ -66,14 +69,36 @@ export async function observeIntegration(deps: ReconcilerDeps, object: Kubernete
   }
   const opened = await openSession(deps, org);
   if (!opened.ok) {
+    const open = sessionForDeletion(deps, observed, orgName);
+    if (open !== undefined) return observeWithSession(deps, object, resource, kind, observed, open, org);
     return blocked(observed, kind, object, resource, now, {
       reason: RETRYABLE_REASONS.organizationNotReady,
       message: `GenesysCloudOrganization "${orgName}": ${opened.message}`,
       allowsDeletion: false,
     });
   }
-  const session = opened.session;
-  const override = (org.spec.integrationTypeIds as Record<string, string | undefined> | undefined)?.[kind.type];
+  return observeWithSession(deps, object, resource, kind, observed, opened.session, org);
+}
+
+/**
+ * A deletion whose organization cannot open a session any more (its OAuth Secret or the organization went
+ * first: a namespace deletion, an Argo CD prune) still deletes, with the session this process has open.
+ */
+function sessionForDeletion(deps: ReconcilerDeps, observed: ObservedResource, orgName: string): OrgSession | undefined {
+  return observed.deleting ? deps.sessions.peek(`${observed.namespace}/${orgName}`) : undefined;
+}
+
+async function observeWithSession(
+  deps: ReconcilerDeps,
+  object: KubernetesObject,
+  resource: DataActionIntegration,
+  kind: IntegrationKind,
+  observed: ObservedResource,
+  session: OrgSession,
+  org: GenesysCloudOrganization | undefined,
+): Promise<ObserveResult> {
+  const now = deps.now();
+  const override = (org?.spec.integrationTypeIds as Record<string, string | undefined> | undefined)?.[kind.type];
   const resolved = await session.resolve(kind, override);
   if (resolved === undefined) {
     return blocked(observed, kind, object, resource, now, {
@@ -89,12 +114,40 @@ export async function observeIntegration(deps: ReconcilerDeps, object: Kubernete
     (blocker !== undefined && !(observed.deleting && blocker.allowsDeletion)) ||
     (observed.deleting && observed.deletionPolicy === 'Orphan');
   let platform: ObservedPlatform = { kind: 'skipped' };
+  let ownCredentials: readonly string[] | undefined;
   if (!skipPlatform) {
-    const seen = await observePlatform(session, observed, resolved, now);
+    const seen = await observePlatform(deps, session, observed, resolved, now);
     platform = seen.platform;
     context = { ...context, config: seen.config };
+    if (mayCreateCredential(observed, desired, platform)) ownCredentials = await credentialsNamedFor(session, observed);
   }
-  return { ok: true, observation: { now, resource: observed, desired, blocker, platform }, context };
+  const observation = { now, resource: observed, desired, blocker, platform, typeId: resolved.typeId, ownCredentials };
+  return { ok: true, observation, context };
+}
+
+/** The name every credential this resource makes carries: it holds the resource's UID. */
+export function credentialName(resource: { readonly namespace: string; readonly name: string; readonly uid: string }): string {
+  return `dataaction-operator ${resource.namespace}/${resource.name} ${resource.uid}`;
+}
+
+/**
+ * Whether this pass may create a credential or must clean up after one (no credential recorded, a create or
+ * a 404 still marked, or a deletion): then the credentials listing is searched for ones named after it.
+ */
+function mayCreateCredential(resource: ObservedResource, desired: DesiredIntegration | undefined, platform: ObservedPlatform): boolean {
+  if (resource.deleting) return true;
+  // Credentials are written only to an integration that was found.
+  if (desired?.credential === undefined || platform.kind !== 'found') return false;
+  return (
+    resource.status.credentialId === undefined ||
+    resource.credentialPendingSince !== undefined ||
+    resource.credentialMissingSince !== undefined
+  );
+}
+
+async function credentialsNamedFor(session: OrgSession, resource: ObservedResource): Promise<string[]> {
+  const name = credentialName(resource);
+  return (await session.client.listCredentials()).filter((c) => c.name === name).map((c) => c.id);
 }
 
 function blocked(
@@ -107,15 +160,28 @@ function blocked(
 ): ObserveResult {
   return {
     ok: true,
-    observation: { now, resource: observed, desired: undefined, blocker, platform: { kind: 'skipped' } },
+    observation: {
+      now,
+      resource: observed,
+      desired: undefined,
+      blocker,
+      platform: { kind: 'skipped' },
+      typeId: undefined,
+      ownCredentials: undefined,
+    },
     context: { object, resource, kind, session: undefined, resolved: undefined },
   };
 }
 
+/** An annotation holding an RFC 3339 time, as epoch ms; undefined when absent or unreadable. */
+function timeOf(annotations: Record<string, string>, key: string): number | undefined {
+  const value = annotations[key];
+  const ms = value === undefined ? Number.NaN : Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 function observedResource(resource: DataActionIntegration): ObservedResource {
   const annotations = resource.metadata.annotations ?? {};
-  const pending = annotations[ANNOTATIONS.createPending];
-  const pendingMs = pending === undefined ? Number.NaN : Date.parse(pending);
   const annotatedId = annotations[ANNOTATIONS.integrationId]?.trim();
   return {
     uid: resource.metadata.uid ?? '',
@@ -125,7 +191,10 @@ function observedResource(resource: DataActionIntegration): ObservedResource {
     deleting: resource.metadata.deletionTimestamp !== undefined,
     hasFinalizer: resource.metadata.finalizers?.includes(FINALIZER) ?? false,
     annotatedId: annotatedId === '' ? undefined : annotatedId,
-    createPendingSince: Number.isNaN(pendingMs) ? undefined : pendingMs,
+    createPendingSince: timeOf(annotations, ANNOTATIONS.createPending),
+    credentialPendingSince: timeOf(annotations, ANNOTATIONS.credentialCreatePending),
+    integrationMissingSince: timeOf(annotations, ANNOTATIONS.integrationMissingSince),
+    credentialMissingSince: timeOf(annotations, ANNOTATIONS.credentialMissingSince),
     deletionPolicy: resource.spec.deletionPolicy,
     status: resource.status ?? {},
   };
@@ -196,29 +265,43 @@ async function desire(
 }
 
 async function observePlatform(
+  deps: ReconcilerDeps,
   session: OrgSession,
   resource: ObservedResource,
   resolved: ResolvedType,
   now: number,
 ): Promise<{ platform: ObservedPlatform; config?: IntegrationConfig }> {
   const client = session.client;
-  if (resource.annotatedId !== undefined) {
-    const id = resource.annotatedId;
-    try {
-      const [integration, config, credentialGone] = await Promise.all([
-        client.getIntegration(id),
-        client.getConfig(id),
-        isCredentialGone(session, resource, now),
-      ]);
-      return { platform: { kind: 'found', integration: toObserved(integration, config, credentialGone) }, config };
-    } catch (error) {
-      if (isPlatformError(error) && error.code === 'NotFound') return { platform: { kind: 'missing', id } };
-      throw error;
-    }
+  // The annotation, else the id the status recorded (written first, so a crash before the annotation
+  // loses nothing).
+  const id = resource.annotatedId ?? resource.status.integrationId;
+  const searchMarker = async (): Promise<{ markerMatch: string | undefined; used: number }> => {
+    const all = await client.listIntegrations({ integrationType: resolved.typeId });
+    return { markerMatch: all.find((i) => carriesMarker(i.name, i.notes, resource.uid))?.id, used: all.length };
+  };
+  if (id === undefined) return { platform: { kind: 'searched', ...(await searchMarker()) } };
+  try {
+    const [integration, config, credentialGone] = await Promise.all([
+      client.getIntegration(id),
+      client.getConfig(id),
+      isCredentialGone(session, resource, now),
+    ]);
+    const observed = toObserved(integration, config, credentialGone, claimantOf(deps, config.notes, resource.uid));
+    return { platform: { kind: 'found', integration: observed }, config };
+  } catch (error) {
+    if (!(isPlatformError(error) && error.code === 'NotFound')) throw error;
+    // A 404 right after a write may be a read that lags: the listing says whether the marker is still there.
+    const recorded = resource.status.integrationId === id;
+    return { platform: { kind: 'missing', id, markerMatch: recorded ? (await searchMarker()).markerMatch : undefined } };
   }
-  const all = await client.listIntegrations({ integrationType: resolved.typeId });
-  const match = all.find((i) => carriesMarker(i.name, i.notes, resource.uid));
-  return { platform: { kind: 'searched', markerMatch: match?.id, used: all.length } };
+}
+
+/** Another live resource whose managed-by line ends the notes ("namespace/name"), if any. */
+function claimantOf(deps: ReconcilerDeps, notes: string, uid: string): string | undefined {
+  const owner = managedByOf(notes);
+  if (owner === undefined || owner.uid === uid) return undefined;
+  const other = deps.integrations.get(owner.namespace, owner.name);
+  return other?.metadata?.uid === owner.uid ? `${owner.namespace}/${owner.name}` : undefined;
 }
 
 /**
@@ -231,8 +314,14 @@ async function isCredentialGone(session: OrgSession, resource: ObservedResource,
   return !(await session.credentialExists(id, now));
 }
 
-function toObserved(integration: Integration, config: IntegrationConfig, ownedCredentialGone: boolean): ObservedIntegration {
+function toObserved(
+  integration: Integration,
+  config: IntegrationConfig,
+  ownedCredentialGone: boolean,
+  claimedBy: string | undefined,
+): ObservedIntegration {
   return {
+    claimedBy,
     id: integration.id,
     typeId: integration.integrationType.id,
     intendedState: integration.intendedState,

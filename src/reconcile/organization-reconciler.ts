@@ -137,18 +137,25 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
     if (isConflict(error)) return { requeueAfterMs: 100 };
     if (isNotFound(error)) return {};
     const verdict = verdictFor(error);
-    await write(deps, ref, current, {
-      ...current,
-      observedGeneration: generation,
-      inUseBy: users,
-      conditions: ready('False', verdict.reason, verdict.message),
-    });
+    const message = deps.scrubber.scrub(verdict.message);
+    // A passing failure (5xx, timeout, 429) leaves a Ready organization Ready: flipping it would block
+    // every integration's reconcile and deletion for a blip. Only a terminal failure (or a first connect
+    // that never succeeded) says Ready=False.
+    if (verdict.terminal || !wasReady) {
+      await write(deps, ref, current, {
+        ...current,
+        observedGeneration: generation,
+        inUseBy: users,
+        conditions: ready('False', verdict.reason, verdict.message),
+      });
+    }
+    deps.events.record(object, 'Warning', verdict.reason, message);
     if (verdict.terminal) {
-      log.warn({ reason: verdict.reason }, `Could not connect: ${deps.scrubber.scrub(verdict.message)}`);
+      log.warn({ reason: verdict.reason }, `Could not connect: ${message}`);
       return { requeueAfterMs: jitter(deps.resyncMs) };
     }
     if (verdict.retryAfterMs !== undefined) return { requeueAfterMs: verdict.retryAfterMs };
-    throw new ReconcileError(verdict.reason, deps.scrubber.scrub(verdict.message));
+    throw new ReconcileError(verdict.reason, message);
   }
 }
 

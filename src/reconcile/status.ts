@@ -45,3 +45,24 @@ export function composeStatus(
   }
   return { ...(merged as DataActionIntegrationStatus), observedGeneration: generation, conditions: conditions };
 }
+
+/**
+ * The Warning Event a failure deserves: one per change of the Synced condition (reason, message or
+ * generation), so a failure that persists over passes, or whose status write wakes the resource again,
+ * is told once. Covers a blocker decide saw and an error thrown while acting alike.
+ */
+export function failureWarning(
+  current: DataActionIntegrationStatus,
+  next: DataActionIntegrationStatus,
+): { readonly reason: string; readonly message: string } | undefined {
+  const synced = next.conditions?.find((c) => c.type === CONDITION_TYPES.synced);
+  if (synced === undefined || synced.status !== 'False') return undefined;
+  const before = current.conditions?.find((c) => c.type === CONDITION_TYPES.synced);
+  const same =
+    before !== undefined &&
+    before.status === synced.status &&
+    before.reason === synced.reason &&
+    before.message === synced.message &&
+    before.observedGeneration === synced.observedGeneration;
+  return same ? undefined : { reason: synced.reason, message: synced.message };
+}

@@ -130,3 +130,59 @@ describe('a crash between the create call and recording its id', () => {
     expect(stored.map((i) => i.id)).toEqual([ready.status.integrationId]);
   });
 });
+
+// Reads right after a write may lag: a GET by id that answers 404 just after the create must not be taken
+// as "deleted by hand" (the listing lags too, so a marker search would not find it either).
+describe('a 404 on the integration right after its create', () => {
+  let platform: Platform | undefined;
+
+  afterEach(async () => {
+    await stopAllOperators();
+    await platform?.emulator.close();
+    platform = undefined;
+  });
+
+  it('keeps the recorded id through the 404s and creates exactly once', async () => {
+    const p = await startPlatform({ listLagMs: 12_000 });
+    platform = p;
+    const namespace = await createTestNamespace('lagging-read');
+    p.emulator.control.addFault({ route: 'GET /api/v2/integrations/{id}', kind: 'status', status: 404, times: 3 });
+    const operator = startOperator({ namespaces: [namespace] });
+    await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD })]);
+
+    const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True', undefined, 90_000);
+    expect(p.emulator.control.faults()).toEqual([]);
+    expect(platformCalls(p, CREATE)).toBe(1);
+    expect(p.emulator.control.state().integrations.map((i) => i.id)).toEqual([ready.status.integrationId]);
+    expect(ready.metadata.annotations[ANNOTATIONS.integrationId]).toBe(ready.status.integrationId);
+    expect(ready.metadata.annotations[ANNOTATIONS.integrationMissingSince]).toBeUndefined();
+    expect(leaks(operator.lines, [PASSWORD, 'emulator-secret'])).toEqual([]);
+  });
+});
+
+// A credential create whose answer is lost must not leave a credential (holding secret values) behind.
+describe('a credential create whose answer never arrived', () => {
+  let platform: Platform | undefined;
+
+  afterEach(async () => {
+    await stopAllOperators();
+    await platform?.emulator.close();
+    platform = undefined;
+  });
+
+  it('finds the credential by its name and links it, leaving no orphan and sending one create', async () => {
+    const p = await startPlatform();
+    platform = p;
+    const namespace = await createTestNamespace('lost-credential');
+    const credentialCreate = 'POST /api/v2/integrations/credentials';
+    p.emulator.control.addFault({ route: credentialCreate, kind: 'commitThenDrop', times: 1 });
+    startOperator({ namespaces: [namespace] });
+    await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD })]);
+
+    const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True', undefined, 90_000);
+    expect(p.emulator.control.faults()).toEqual([]);
+    expect(platformCalls(p, credentialCreate)).toBe(1);
+    expect(p.emulator.control.state().credentials.map((c) => c.id)).toEqual([ready.status.credentialId]);
+    expect(ready.metadata.annotations[ANNOTATIONS.credentialCreatePending]).toBeUndefined();
+  });
+});

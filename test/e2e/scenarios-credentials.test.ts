@@ -10,6 +10,7 @@ import {
   getObject,
   integrationManifest,
   leaks,
+  listEvents,
   secretManifest,
   startOperator,
   startPlatform,
@@ -140,6 +141,16 @@ describe('credentials from a Secret', () => {
       );
     },
   );
+
+  it('tells a failure once with a Warning Event, not twice on the first reconcile', async () => {
+    await apply(namespace, [zendesk('told-once', 'told-once-creds')]);
+    await waitForCondition(namespace, 'told-once', 'Synced', 'False', 'SecretNotFound');
+    await waitForEvent(namespace, 'told-once', 'SecretNotFound');
+    // Long enough for a second reconcile (woken by its own writes) to have told it again.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const warnings = (await listEvents(namespace, 'told-once')).filter((e) => e.reason === 'SecretNotFound');
+    expect(warnings.map((e) => (e.series?.count as number | undefined) ?? 1)).toEqual([1]);
+  });
 
   it('leaves no secret value in logs, Events or status', async () => {
     expect(leaks(operator.lines, SECRET_VALUES)).toEqual([]);

@@ -80,6 +80,12 @@ describe('organizations', () => {
     expect(JSON.stringify(org.status)).not.toContain(WRONG_SECRET);
   });
 
+  it('warns with an Event when the platform refuses the client', async () => {
+    const event = await waitForEvent(namespace, 'refused', 'Unauthorized');
+    expect(event.type).toBe('Warning');
+    expect(JSON.stringify(event)).not.toContain(WRONG_SECRET);
+  });
+
   it('refuses endpoints on a host the operator was not started to allow, before sending anything there', async () => {
     await apply(
       namespace,
@@ -104,6 +110,36 @@ describe('organizations', () => {
     const org = await organizationReady('late', 'True', 'Connected');
     expect(org.status.organizationName).toBe('Emulated Organization');
     expect(org.status.inUseBy).toEqual(['early']);
+  });
+
+  it('warns once that an integration waits for a missing organization, adds no finalizer, and lets it go at once', async () => {
+    await apply(namespace, webServicesIntegration('typo', { organization: 'no-such-org' }));
+    await waitForCondition(namespace, 'typo', 'Synced', 'False', 'OrganizationNotReady');
+    const warning = await waitForEvent(namespace, 'typo', 'OrganizationNotReady');
+    expect(warning.type).toBe('Warning');
+    // Long enough for a second reconcile (its own status write, a requeue) to have told it again.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const warnings = (await listEvents(namespace, 'typo')).filter((e) => e.reason === 'OrganizationNotReady');
+    expect(warnings.map((e) => (e.series?.count as number | undefined) ?? 1)).toEqual([1]);
+    expect((await getObject(namespace, 'dai', 'typo'))?.metadata.finalizers).toBeUndefined();
+
+    await kubectl(['delete', 'dai', 'typo', '-n', namespace, '--timeout=20s']);
+    expect(await getObject(namespace, 'dai', 'typo')).toBeUndefined();
+  });
+
+  it('deletes an integration whose organization lost its OAuth Secret first, with the session already open', async () => {
+    await apply(namespace, [...organization('pruned'), ...webServicesIntegration('pruned-orders', { organization: 'pruned' })]);
+    const ready = await waitForCondition(namespace, 'pruned-orders', 'Ready', 'True');
+    const integrationId = ready.status.integrationId as string;
+
+    // As a namespace deletion or an Argo CD prune does: the Secret goes before the integration.
+    await kubectl(['delete', 'secret', 'pruned-oauth', '-n', namespace]);
+    await organizationReady('pruned', 'False', 'SecretNotFound');
+    await kubectl(['delete', 'dai', 'pruned-orders', '-n', namespace, '--wait=false']);
+    await waitFor('the integration resource to go', async () => (await getObject(namespace, 'dai', 'pruned-orders')) === undefined, 30_000);
+    const stored = platform.emulator.control.state().integrations.find((i) => i.id === integrationId);
+    expect(stored === undefined || stored.deletedAt !== undefined).toBe(true);
+    expect(platform.emulator.control.state().credentials.find((c) => c.id === ready.status.credentialId)).toBeUndefined();
   });
 
   it('stays while integrations use it, says which, and goes once they are gone', async () => {

@@ -2,6 +2,7 @@
 // Event saying so; at steady state a resync writes nothing (DESIGN.md §2, "Drift").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationEdit, StateSnapshot } from '../emulator/index.ts';
+import { NOT_FOUND_GRACE_MS } from '../../src/reconcile/decide.ts';
 import { createTestNamespace } from '../testbed/namespace.ts';
 import {
   apply,
@@ -131,7 +132,8 @@ describe('drift made by hand on the platform', () => {
           ? o
           : undefined;
       },
-      20_000,
+      // A 404 for its credential is believed only once it lasts the grace period (reads may lag a write).
+      NOT_FOUND_GRACE_MS + 20_000,
     );
     const credentials = platform.emulator.control.state().credentials;
     expect(credentials.map((c) => c.id)).toEqual([after.status.credentialId]);

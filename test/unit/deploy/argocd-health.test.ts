@@ -157,6 +157,12 @@ describe('DataActionIntegration health in Argo CD', () => {
       message: 'WebServices allows 50 integrations; 50 are installed',
     },
     {
+      name: 'is Degraded, not Progressing forever, when an adopted integration id does not exist',
+      obj: integration({ observedGeneration: 2, conditions: [condition('Ready', 'False', 'IntegrationNotFound', 'Integration abc named by the annotation dataactions.dev/integration-id was not found on the platform'), condition('Synced', 'False', 'IntegrationNotFound', 'Integration abc named by the annotation dataactions.dev/integration-id was not found on the platform')] }),
+      status: 'Degraded',
+      message: 'Integration abc named by the annotation dataactions.dev/integration-id was not found on the platform',
+    },
+    {
       name: 'is Degraded for a reason this check does not know',
       obj: integration({ observedGeneration: 2, conditions: [available, condition('Synced', 'False', 'SomethingNew', 'A new kind of failure')] }),
       status: 'Degraded',
