@@ -11,7 +11,7 @@ const secret = defineSecretSchema({
   roleArn: { secret: false, rule: matching(IAM_ROLE_ARN, 'must be an IAM role ARN ("arn:aws:iam::<12-digit account>:role/<name>")') },
 });
 
-// Slot, type and field: platform-api.md §3, CONFIRMED (DevOps integration-lambda-module).
+// Slot, type and field: docs/platform-facts.md §3, CONFIRMED (DevOps integration-lambda-module).
 const credential = planCredential({
   credentialTypeName: 'amazonWebServicesARN',
   secret,

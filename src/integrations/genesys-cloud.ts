@@ -3,7 +3,7 @@ import { planCredential } from './credential-plan.ts';
 import { defineKind } from './kind.ts';
 import { defineSecretSchema } from './secret-schema.ts';
 
-// Slot, type and fields: platform-api.md §3, CONFIRMED (terraform provider example).
+// Slot, type and fields: docs/platform-facts.md §3, CONFIRMED (terraform provider example).
 const credential = planCredential({
   credentialTypeName: 'pureCloudOAuthClient',
   secret: defineSecretSchema({ clientId: { secret: false }, clientSecret: { secret: true } }),

@@ -3,7 +3,7 @@ import { planCredential } from './credential-plan.ts';
 import { defineKind } from './kind.ts';
 import { defineSecretSchema, httpsUrl } from './secret-schema.ts';
 
-// Slot, type and fields: platform-api.md §3, CONFIRMED (DevOps dynamics-365 module).
+// Slot, type and fields: docs/platform-facts.md §3, CONFIRMED (DevOps dynamics-365 module).
 const credential = planCredential({
   credentialTypeName: 'msDynamics',
   secret: defineSecretSchema({

@@ -6,7 +6,7 @@ import { defineSecretSchema, httpsUrl } from './secret-schema.ts';
 /** The admin guide's default; sandboxes use https://test.salesforce.com. */
 export const SALESFORCE_DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
 
-// Slot, type and fields: platform-api.md §3, CONFIRMED (DevOps salesforce module). The slot is not
+// Slot, type and fields: docs/platform-facts.md §3, CONFIRMED (DevOps salesforce module). The slot is not
 // named like the credential type.
 const credential = planCredential({
   credentialTypeName: 'salesforce',

@@ -96,7 +96,7 @@ export const webServices = defineKind<WebServicesSettings>({
   platformTypeId: 'custom-rest-actions',
   catalogueMatch: (entry) => entry.id === 'custom-rest-actions',
   installLimit: 50,
-  // platform-api.md §3: the slot is `basicAuth` whatever the credential type.
+  // docs/platform-facts.md §3: the slot is `basicAuth` whatever the credential type.
   credentialSlot: 'basicAuth',
   settings: {
     key: 'webServices',

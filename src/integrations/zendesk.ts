@@ -5,7 +5,7 @@ import { defineSecretSchema, emailAddress, matching } from './secret-schema.ts';
 
 const ZENDESK_BASE_URL = /^https:\/\/[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.zendesk\.com\/?$/i;
 
-// Slot, type and fields: platform-api.md §3, CONFIRMED (DevOps zendesk module). The Secret says
+// Slot, type and fields: docs/platform-facts.md §3, CONFIRMED (DevOps zendesk module). The Secret says
 // `email` as the dialog does; the platform field is `userEmail`.
 const credential = planCredential({
   credentialTypeName: 'zendeskApiToken',

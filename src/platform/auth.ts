@@ -19,12 +19,12 @@ interface CachedToken {
   readonly renewAt: number;
 }
 
-// The platform's default token lifetime (platform-api.md §5), used when expires_in is missing.
+// The platform's default token lifetime (docs/platform-facts.md §5), used when expires_in is missing.
 const DEFAULT_TOKEN_TTL_SECONDS = 86_400;
 const MAX_RENEWAL_MARGIN_MS = 5 * 60_000;
 
 /**
- * OAuth client credentials (platform-api.md §5): one cached token per client, renewed before it expires
+ * OAuth client credentials (docs/platform-facts.md §5): one cached token per client, renewed before it expires
  * (5 minutes early, or after 80% of a short lifetime), with concurrent callers sharing one login.
  */
 export class TokenSource {

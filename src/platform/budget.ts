@@ -9,7 +9,7 @@ export interface RequestBudgetOptions {
 
 /**
  * One token bucket per OAuth client (the platform counts requests per client-credentials token,
- * platform-api.md §6). Every request of the client takes a slot, logins and retries included. Waiters
+ * docs/platform-facts.md §6). Every request of the client takes a slot, logins and retries included. Waiters
  * are served in arrival order. A 429 pauses the whole bucket, not just the call that got it, because the
  * platform refuses every call of the client until Retry-After.
  */

@@ -75,7 +75,7 @@ export interface CreateOptions {
 
 export interface CredentialRequest {
   readonly name: string;
-  /** The credential type's name, e.g. `basicAuth` (platform-api.md §2). */
+  /** The credential type's name, e.g. `basicAuth` (docs/platform-facts.md §2). */
   readonly typeName: string;
   readonly fields: Readonly<Record<string, string>>;
 }
@@ -140,7 +140,7 @@ const DEFAULT_CONFIG_ATTEMPTS = 5;
 const PAGE_SIZE = LIST_PAGE_SIZE_MAX;
 // `ids` takes up to 100 ids per request (the SDK's IntegrationsApi.getIntegrations doc).
 const LIST_IDS_MAX = 100;
-// The credentials listing allows up to 200 per page (platform-api.md §2 "Credentials").
+// The credentials listing allows up to 200 per page (docs/platform-facts.md §2 "Credentials").
 const CREDENTIALS_PAGE_SIZE = 200;
 const MAX_CURSOR_PAGES = 1_000;
 
@@ -267,7 +267,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
     async listCredentialTypes() {
       const body = await call('GET', '/api/v2/integrations/credentials/types');
-      // A bare array since SDK 250.0.0, an {entities} envelope before (platform-api.md §2).
+      // A bare array since SDK 250.0.0, an {entities} envelope before (docs/platform-facts.md §2).
       const list = Array.isArray(body) ? body : readAs(cursorPageSchema, body, 'credential types').entities;
       return list.map((value) => readAs(credentialTypeSchema, value, 'credential type'));
     },
@@ -375,7 +375,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
           if (!byId.has(info.id)) byId.set(info.id, info);
           after = info.id;
         }
-        // TF passes the last id as `after` (platform-api.md §2); no nextUri means the last page.
+        // TF passes the last id as `after` (docs/platform-facts.md §2); no nextUri means the last page.
         if (listing.entities.length === 0 || listing.nextUri === undefined) return [...byId.values()];
       }
       throw new PlatformError('BadResponse', `credentials: more than ${MAX_CURSOR_PAGES} pages`);

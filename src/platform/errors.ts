@@ -69,14 +69,14 @@ export function isPlatformError(e: unknown): e is PlatformError {
   return e instanceof PlatformError;
 }
 
-/** The fields of an ErrorBody (platform-api.md §6) this client reads. */
+/** The fields of an ErrorBody (docs/platform-facts.md §6) this client reads. */
 export interface ErrorBodyFields {
   readonly message?: string;
   readonly code?: string;
   readonly contextId?: string;
 }
 
-// platform-api.md §2 "Versioning": TF treats a 400 with this text as a version conflict.
+// docs/platform-facts.md §2 "Versioning": TF treats a 400 with this text as a version conflict.
 const VERSION_MISMATCH_TEXT = 'does not match the current version';
 
 export function isVersionConflict(status: number, message: string | undefined): boolean {

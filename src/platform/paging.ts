@@ -15,7 +15,7 @@ interface Pass<T> {
 
 /**
  * Reads a page-based listing to the end: up to `pageCount` when the platform gives it, otherwise until
- * an empty page (what TF does, platform-api.md §2). Entities are checked one by one and kept once per id,
+ * an empty page (what TF does, docs/platform-facts.md §2). Entities are checked one by one and kept once per id,
  * since a page-based listing shifts when something is created while it is read.
  *
  * A deletion while it is read shifts the later entries one place up, so one of them falls between two

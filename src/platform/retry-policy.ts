@@ -16,7 +16,7 @@ export interface RetryPolicy {
   readonly defaultRetryAfterMs: number;
 }
 
-// TF retries with 1 s to 30 s waits (platform-api.md §6); a reconcile should not hold a worker that long
+// TF retries with 1 s to 30 s waits (docs/platform-facts.md §6); a reconcile should not hold a worker that long
 // for a 5xx, so attempts and total time are smaller here and the work queue's own backoff takes over.
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,

@@ -1,9 +1,9 @@
-// The platform's models as this client reads them (platform-api.md §2, JS SDK index.d.ts). Every object is
+// The platform's models as this client reads them (docs/platform-facts.md §2, JS SDK index.d.ts). Every object is
 // loose so that fields the platform adds later never break parsing; only what the operator uses is checked.
 // JSON nulls are dropped before parsing (see response.ts), so "absent" and "null" read the same.
 import { z } from 'zod';
 
-// platform-api.md §2 "Config": the API can return this for empty notes; TF maps it to "".
+// docs/platform-facts.md §2 "Config": the API can return this for empty notes; TF maps it to "".
 const EMPTY_NOTES_QUIRK = 'node_dynamodb_empty_string';
 
 const notes = z.string().transform((value) => (value === EMPTY_NOTES_QUIRK ? '' : value));
@@ -137,7 +137,7 @@ export const errorBodySchema = z.looseObject({
   message: z.string().optional(),
   code: z.string().optional(),
   contextId: z.string().optional(),
-  // OAuth errors (platform-api.md §5) carry these instead.
+  // OAuth errors (docs/platform-facts.md §5) carry these instead.
   error: z.string().optional(),
   error_description: z.string().optional(),
 });

@@ -3,7 +3,7 @@
 // Each entry cites the section it comes from.
 
 /**
- * How the platform rejects a create beyond the per-type install limit. platform-api.md §9 "Error when
+ * How the platform rejects a create beyond the per-type install limit. docs/platform-facts.md §9 "Error when
  * the limit is hit": UNCONFIRMED, "expect a 4xx ErrorBody (probably 400 or 409)". The project emulator,
  * by agreement, answers 400 with code "max.instances.reached" and a message like
  * "Maximum number of instances (10) reached for integration type X".
@@ -19,7 +19,7 @@ export function isInstallLimitError(status: number, platformCode: string | undef
 }
 
 /**
- * Page size bounds of the page-based listings. platform-api.md §2 "List integrations": the developer
+ * Page size bounds of the page-based listings. docs/platform-facts.md §2 "List integrations": the developer
  * center says 1–999; "The bound is UNCONFIRMED". The client asks for the maximum, so that a listing
  * rarely needs a second page (TF uses 100, CONFIRMED, should 999 be refused).
  */
@@ -27,7 +27,7 @@ export const LIST_PAGE_SIZE_MIN = 1;
 export const LIST_PAGE_SIZE_MAX = 999;
 
 /**
- * The organization is read with `GET /api/v2/organizations/me`. platform-api.md does not document it
+ * The organization is read with `GET /api/v2/organizations/me`. docs/platform-facts.md does not document it
  * (it is the SDK's OrganizationApi.getOrganizationsMe); treat its shape beyond `{id, name}` as UNCONFIRMED.
  */
 export const ORGANIZATION_PATH = '/api/v2/organizations/me';

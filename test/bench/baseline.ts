@@ -1,5 +1,5 @@
 // The baseline: what the Genesys Cloud Terraform provider does for the same integrations
-// (platform-api.md §7 "What TF does on create"), driven with the project's own platform client so that
+// (docs/platform-facts.md §7 "What TF does on create"), driven with the project's own platform client so that
 // both sides share the same budget, retries and HTTP stack. Per integration, one step after another:
 // POST credential, POST integration, GET + PUT config (name, notes, properties, credential link),
 // PATCH intendedState, then the read-back GET + GET config. TF never waits for reportedState.

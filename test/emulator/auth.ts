@@ -1,4 +1,4 @@
-// OAuth client credentials grant (platform-api.md §5) and bearer-token checks for API calls.
+// OAuth client credentials grant (docs/platform-facts.md §5) and bearer-token checks for API calls.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from './clock.ts';

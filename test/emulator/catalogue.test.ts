@@ -3,7 +3,7 @@ import { connect, useEmulator } from './harness.ts';
 
 const start = useEmulator();
 
-// platform-api.md §1 (ids), §3 (slots and credential types), §9 (install limits).
+// docs/platform-facts.md §1 (ids), §3 (slots and credential types), §9 (install limits).
 const CONFIRMED_TYPES = [
   ['custom-rest-actions', 'basicAuth', ['basicAuth', 'userDefined', 'userDefinedOAuth'], 50],
   ['purecloud-data-actions', 'pureCloudOAuthClient', ['pureCloudOAuthClient'], 10],

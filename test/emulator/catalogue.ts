@@ -1,4 +1,4 @@
-// The integration types and credential types the emulated organization offers (platform-api.md §1-§4).
+// The integration types and credential types the emulated organization offers (docs/platform-facts.md §1-§4).
 import { badRequest } from './errors.ts';
 import { CLIENT_CERTIFICATE_AUTHORITIES, GUESSED_CREDENTIAL_TYPES, GUESSED_SLOT_KEYS, GUESSED_TYPE_IDS } from './guesses.ts';
 

@@ -1,5 +1,5 @@
 // /api/v2/integrations/{id}/config/current: name, notes, properties, advanced and credential links,
-// guarded by an optimistic `version` (platform-api.md §2).
+// guarded by an optimistic `version` (docs/platform-facts.md §2).
 import { validateSettings, type IntegrationTypeDef } from './catalogue.ts';
 import type { EmulatorContext } from './context.ts';
 import { badRequest } from './errors.ts';

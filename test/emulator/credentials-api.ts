@@ -1,4 +1,4 @@
-// /api/v2/integrations/credentials: create, read (redacted), update, delete, and the listings (platform-api.md §2).
+// /api/v2/integrations/credentials: create, read (redacted), update, delete, and the listings (docs/platform-facts.md §2).
 import { randomUUID } from 'node:crypto';
 import type { Catalogue, CredentialTypeDef } from './catalogue.ts';
 import type { EmulatorContext } from './context.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-/** One entry of ErrorBody.details (platform-api.md §6). */
+/** One entry of ErrorBody.details (docs/platform-facts.md §6). */
 export interface ErrorDetail {
   errorCode?: string;
   fieldName?: string;

@@ -1,6 +1,6 @@
-// Every behaviour of the emulator that platform-api.md marks UNCONFIRMED, or does not document at all,
+// Every behaviour of the emulator that docs/platform-facts.md marks UNCONFIRMED, or does not document at all,
 // lives here, so that correcting a guess against the real platform is a one-file change.
-// Everything else in the emulator follows a CONFIRMED fact of platform-api.md.
+// Everything else in the emulator follows a CONFIRMED fact of docs/platform-facts.md.
 import { PlatformError } from './errors.ts';
 
 /** Google's and Adobe's integration type ids are unknown (§1). Deliberately emulator-flavoured ids so that

@@ -1,4 +1,4 @@
-// How integrations and their configuration look on the wire (platform-api.md §2).
+// How integrations and their configuration look on the wire (docs/platform-facts.md §2).
 import type { EmulatorContext } from './context.ts';
 import { EMPTY_NOTES } from './guesses.ts';
 import type { ReportedStateCode, StoredIntegration } from './store.ts';

@@ -1,4 +1,4 @@
-// /api/v2/integrations: list, create, get, patch, delete (platform-api.md §2, §7, §9).
+// /api/v2/integrations: list, create, get, patch, delete (docs/platform-facts.md §2, §7, §9).
 import type { EmulatorContext } from './context.ts';
 import { badRequest, notFound } from './errors.ts';
 import {

@@ -1,4 +1,4 @@
-// Page-number paging and the listing envelope of platform-api.md §2 (IntegrationEntityListing).
+// Page-number paging and the listing envelope of docs/platform-facts.md §2 (IntegrationEntityListing).
 import { badRequest } from './errors.ts';
 
 export interface PageRequest {

@@ -15,7 +15,7 @@ describe('rate limit per token', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     const correlationId = limited.headers.get('inin-correlation-id');
     expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
-    // The exact body of platform-api.md §6, key order included.
+    // The exact body of docs/platform-facts.md §6, key order included.
     expect(JSON.stringify(limited.body)).toBe(
       JSON.stringify({
         message: `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`,

@@ -1,4 +1,4 @@
-// Per-token sliding one-minute window (platform-api.md §6: 300 requests/min per client-credentials token).
+// Per-token sliding one-minute window (docs/platform-facts.md §6: 300 requests/min per client-credentials token).
 import type { Clock } from './clock.ts';
 import { tooManyRequests } from './errors.ts';
 

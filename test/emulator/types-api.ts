@@ -1,4 +1,4 @@
-// The types catalogue: integration types, their config schemas, and credential types (platform-api.md §1-§4).
+// The types catalogue: integration types, their config schemas, and credential types (docs/platform-facts.md §1-§4).
 import type { Catalogue, ConfigSchema, CredentialTypeDef, IntegrationTypeDef } from './catalogue.ts';
 import { notFound } from './errors.ts';
 import { pageOf, parsePageRequest } from './paging.ts';
