@@ -56,7 +56,10 @@ export function organizationObjects(org: OrgObject, baseUrl: string): Json[] {
       kind: 'Secret',
       metadata: { name: `${org.name}-oauth` },
       type: 'Opaque',
-      stringData: OAUTH_CLIENT,
+      data: {
+        clientId: Buffer.from(OAUTH_CLIENT.clientId).toString('base64'),
+        clientSecret: Buffer.from(OAUTH_CLIENT.clientSecret).toString('base64'),
+      },
     },
     {
       apiVersion: 'dataactions.dev/v1alpha1',
@@ -71,13 +74,14 @@ export function organizationObjects(org: OrgObject, baseUrl: string): Json[] {
   ];
 }
 
+/** With `data`, not `stringData`: server-side apply then owns exactly the keys written, and a rotation replaces them. */
 export function secretManifest(resource: Resource): Json {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name: `${resource.name}-credentials` },
     type: 'Opaque',
-    stringData: resource.secret.data,
+    data: Object.fromEntries(Object.entries(resource.secret.data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
   };
 }
 
