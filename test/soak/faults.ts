@@ -64,6 +64,9 @@ export function drawFaultKind(rng: Rng): SoakFaultKind {
 export interface PlatformFault {
   readonly label: string;
   inject(emulator: Emulator): void;
+  /** How long the fault stays after it is injected, when it outlasts the change window. */
+  readonly holdMs?: number;
+  lift?(emulator: Emulator): void;
 }
 
 /** The platform fault of `kind` with seeded parameters; undefined for the process faults. */
@@ -76,7 +79,7 @@ export function platformFault(kind: SoakFaultKind, rng: Rng): PlatformFault | un
   });
   switch (kind) {
     case 'rate-limit-storm':
-      return fault({ route: '*', kind: 'rateLimit', times: rng.int(5, 40), retryAfterSeconds: rng.int(1, 3) });
+      return fault({ route: '*', kind: 'rateLimit', times: rng.int(10, 80), retryAfterSeconds: rng.int(1, 4) });
     case '5xx-burst':
       return fault({
         route: rng.pick(['*', ...WRITE_ROUTES, ...READ_ROUTES]),
@@ -99,12 +102,25 @@ export function platformFault(kind: SoakFaultKind, rng: Rng): PlatformFault | un
     case 'shifting-list':
       return fault({ route: 'GET /api/v2/integrations', kind: 'listShift', shift: rng.pick([1, 1, 2, -1]) });
     case 'read-after-write-lag': {
-      const lagMs = rng.int(1000, 10_000);
-      return { label: `readAfterWriteLagMs ${lagMs}`, inject: (e) => void e.control.setConsistency({ readAfterWriteLagMs: lagMs }) };
+      // Held past the change window, so that creates and writes of the next seconds all meet it.
+      const lagMs = rng.int(1000, 15_000);
+      const holdMs = rng.int(10_000, 60_000);
+      return {
+        label: `readAfterWriteLagMs ${lagMs} for ${holdMs} ms`,
+        holdMs,
+        inject: (e) => void e.control.setConsistency({ readAfterWriteLagMs: lagMs }),
+        lift: (e) => void e.control.setConsistency({ readAfterWriteLagMs: 0 }),
+      };
     }
     case 'list-lag': {
-      const lagMs = rng.int(2000, 20_000);
-      return { label: `listLagMs ${lagMs}`, inject: (e) => void e.control.setConsistency({ listLagMs: lagMs }) };
+      // Up to past the operator's create grace period (a minute), as issue 9 describes.
+      const lagMs = rng.int(5_000, 90_000);
+      return {
+        label: `listLagMs ${lagMs} for as long`,
+        holdMs: lagMs,
+        inject: (e) => void e.control.setConsistency({ listLagMs: lagMs }),
+        lift: (e) => void e.control.setConsistency({ listLagMs: 0 }),
+      };
     }
     default:
       return undefined;

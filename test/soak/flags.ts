@@ -9,7 +9,7 @@ export const SOAK_USAGE = `Usage: npm run soak -- [--seed n] [--cycles n] [flags
   --faults-per-cycle n     faults injected per cycle (default 4)
   --fault-window-ms n      changes and faults land within this window of each cycle (default 8000)
   --settle-ms n            longest wait for the invariants after faults are cleared (default 90000)
-  --cycle-limit-ms n       a cycle never takes longer (default 150000)
+  --cycle-limit-ms n       a cycle never takes longer (default 240000)
   --total-limit-ms n       no cycle starts after this much time (default cycles x cycle limit)
   --fillers n              integrations made by hand per org, so listings span pages (default 100)
   --max-resources n        live DataActionIntegrations at most (default 10)
@@ -48,7 +48,7 @@ export function parseSoakFlags(argv: readonly string[]): SoakFlags | 'help' {
   });
   if (values.help === true) return 'help';
   const cycles = integer('cycles', values.cycles, 3, 1);
-  const cycleLimitMs = integer('cycle-limit-ms', values['cycle-limit-ms'], 150_000, 10_000);
+  const cycleLimitMs = integer('cycle-limit-ms', values['cycle-limit-ms'], 240_000, 10_000);
   return {
     seed: integer('seed', values.seed, Date.now() % 1_000_000),
     cycles,

@@ -37,9 +37,28 @@ export function planCycleOps(rng: Rng, context: PlanContext, windowMs: number): 
   for (let i = 0; i < context.count; i += 1) {
     const op = planOne(rng, context, touched);
     if (op === undefined) continue;
-    ops.push({ ...op, at: rng.int(0, windowMs) });
+    const at = rng.int(0, windowMs);
+    ops.push({ ...op, at });
+    const twin = op.kind === 'create' && op.resource !== undefined ? planTwin(rng, context, op.resource) : undefined;
+    if (twin !== undefined) {
+      touched.add(twin);
+      ops.push({ kind: 'create', label: `create ${describe(twin)} (twin)`, resource: twin, at });
+    }
   }
   return ops;
+}
+
+/**
+ * Half the time, a resource created for a real org that two organization objects point at gets a twin with
+ * the same display name through the other object, at the same moment: two teams, one org, one name.
+ */
+function planTwin(rng: Rng, context: PlanContext, resource: Resource): Resource | undefined {
+  const other = context.orgs.find((o) => o.platform === resource.org.platform && o.namespace !== resource.namespace);
+  const live = context.resources.filter((r) => !r.deleting).length;
+  if (other === undefined || live >= context.maxResources || !rng.chance(0.5)) return undefined;
+  const twin: Resource = { ...newResource(rng, context, false, other), displayName: resource.displayName };
+  context.resources.push(twin);
+  return twin;
 }
 
 function planOne(rng: Rng, context: PlanContext, touched: Set<Resource>): Omit<Op, 'at'> | undefined {
@@ -84,9 +103,9 @@ function planOne(rng: Rng, context: PlanContext, touched: Set<Resource>): Omit<O
   }
 }
 
-function newResource(rng: Rng, context: PlanContext, adopt: boolean): Resource {
+function newResource(rng: Rng, context: PlanContext, adopt: boolean, inOrg?: OrgObject): Resource {
   const type = rng.pick(TYPES);
-  const org = rng.pick(context.orgs);
+  const org = inOrg ?? rng.pick(context.orgs);
   const name = `${context.nextName()}-${type.toLowerCase()}`;
   const displayName = rng.chance(0.7) ? rng.pick(DISPLAY_NAMES) : `Service ${rng.hex(4)}`;
   return {

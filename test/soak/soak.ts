@@ -261,9 +261,13 @@ class Soak {
     this.faults[kind] += 1;
     const platform = platformFault(kind, rng);
     if (platform !== undefined) {
-      const target = rng.int(0, this.emulators.length - 1);
-      platform.inject(this.emulator(target));
-      this.options.progress(`  cycle ${cycle}: ${kind} on org ${target}: ${platform.label}`);
+      const target = this.emulator(rng.int(0, this.emulators.length - 1));
+      platform.inject(target);
+      this.options.progress(`  cycle ${cycle}: ${kind} on org ${this.emulators.indexOf(target)}: ${platform.label}`);
+      if (platform.holdMs !== undefined) {
+        await this.sleep(platform.holdMs);
+        platform.lift?.(target);
+      }
       return;
     }
     // Process faults one at a time: two crashes at once are one crash.
