@@ -114,6 +114,18 @@ describe('the soak invariants', () => {
     expect(kinds(observation)).toEqual(['stuck-deleting']);
   });
 
+  it('wants Ready=False, and no integration, from a resource whose organizationRef names nothing', () => {
+    const observation = { ...healthy(), resources: [{ ...resource('web', 'Support'), orgRefTypo: true }] };
+    expect(kinds(observation)).toEqual(['dishonest-condition', 'dishonest-condition']);
+    observation.objects[0]!.status = {
+      observedGeneration: 1,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'OrganizationNotFound' }],
+    };
+    observation.platforms[0]!.integrations.length = 0;
+    observation.platforms[0]!.credentials.length = 0;
+    expect(checkSettled(observation)).toEqual([]);
+  });
+
   it('reports whatever is left after the final delete, made-by-hand integrations aside', () => {
     const observation = { ...healthy(), objects: [], handMade: [{ platform: 0, id: 'h1', name: 'Billing', adopted: false }] };
     observation.platforms[0]!.integrations.push(integration('h1', 'Billing'));

@@ -12,6 +12,7 @@ export const VIOLATION_KINDS = [
   'shared-integration-id',
   'duplicate-name',
   'not-converged',
+  'dishonest-condition',
   'stuck-deleting',
   'status-mismatch',
   'spec-mismatch',
@@ -134,6 +135,10 @@ export function checkResources({ platforms, objects, resources }: Observation): 
       continue;
     }
     const ready = READY(object);
+    if (resource.orgRefTypo === true) {
+      violations.push(...typoResource(who, object));
+      continue;
+    }
     if (ready?.status !== 'True' || object.status?.observedGeneration !== object.metadata.generation) {
       violations.push({
         kind: 'not-converged',
@@ -144,6 +149,23 @@ export function checkResources({ platforms, objects, resources }: Observation): 
     violations.push(...statusAgainstPlatform(resource, object, platforms[resource.org.platform]));
   }
   return violations;
+}
+
+/** A resource whose organizationRef names nothing: Ready=False at its generation, and no integration. */
+function typoResource(who: string, object: Json): Violation[] {
+  const ready = READY(object);
+  const out: Violation[] = [];
+  if (ready?.status !== 'False' || object.status?.observedGeneration !== object.metadata.generation)
+    out.push({
+      kind: 'dishonest-condition',
+      detail: `${who} names no organization but reports Ready=${String(ready?.status)} (${String(ready?.reason)}) at observed generation ${String(object.status?.observedGeneration)} of ${String(object.metadata.generation)}`,
+    });
+  if (object.status?.integrationId !== undefined)
+    out.push({
+      kind: 'dishonest-condition',
+      detail: `${who} names no organization but claims integration ${String(object.status.integrationId)}`,
+    });
+  return out;
 }
 
 function statusAgainstPlatform(resource: Resource, object: Json, state: StateSnapshot | undefined): Violation[] {

@@ -117,10 +117,14 @@ function newResource(rng: Rng, context: PlanContext, adopt: boolean, inOrg?: Org
     active: rng.chance(0.8),
     secret: secretContent(type, rng),
     ...(adopt ? { adoptId: context.seedHandMade(org, type) } : {}),
+    // Now and then a typo in organizationRef: the resource can never be Ready, and its deletion must not hang.
+    ...(!adopt && inOrg === undefined && rng.chance(0.08) ? { orgRefTypo: true } : {}),
     deleting: false,
   };
 }
 
 function describe(resource: Resource): string {
-  return `${resource.namespace}/${resource.name} (${resource.type}, "${resource.displayName}", org ${resource.org.name}->${resource.org.platform}${resource.active ? '' : ', inactive'})`;
+  const org =
+    resource.orgRefTypo === true ? `${resource.org.name}-typo (no such organization)` : `${resource.org.name}->${resource.org.platform}`;
+  return `${resource.namespace}/${resource.name} (${resource.type}, "${resource.displayName}", org ${org}${resource.active ? '' : ', inactive'})`;
 }

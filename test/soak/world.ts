@@ -47,6 +47,8 @@ export interface Resource {
   readonly adoptId?: string;
   /** Set once the soak has asked for its deletion. */
   deleting: boolean;
+  /** Its organizationRef names no organization (a typo): it deserves Ready=False and nothing on the platform. */
+  readonly orgRefTypo?: boolean;
 }
 
 export function organizationObjects(org: OrgObject, baseUrl: string): Json[] {
@@ -100,7 +102,7 @@ export function integrationManifest(resource: Resource): Json {
       ...(resource.adoptId === undefined ? {} : { annotations: { 'dataactions.dev/integration-id': resource.adoptId } }),
     },
     spec: {
-      organizationRef: { name: resource.org.name },
+      organizationRef: { name: resource.orgRefTypo === true ? `${resource.org.name}-typo` : resource.org.name },
       type: resource.type,
       displayName: resource.displayName,
       notes: `Soak resource ${resource.name}.`,
