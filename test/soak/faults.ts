@@ -70,7 +70,7 @@ export interface PlatformFault {
 }
 
 /** The platform fault of `kind` with seeded parameters; undefined for the process faults. */
-export function platformFault(kind: SoakFaultKind, rng: Rng): PlatformFault | undefined {
+export function platformFault(kind: SoakFaultKind, rng: Rng, maxHoldMs: number): PlatformFault | undefined {
   const fault = (spec: FaultSpec): PlatformFault => ({
     label: `${spec.kind} ${spec.route}${spec.times === undefined ? '' : ` x${spec.times}`}`,
     inject: (emulator) => {
@@ -104,7 +104,7 @@ export function platformFault(kind: SoakFaultKind, rng: Rng): PlatformFault | un
     case 'read-after-write-lag': {
       // Held past the change window, so that creates and writes of the next seconds all meet it.
       const lagMs = rng.int(1000, 15_000);
-      const holdMs = rng.int(10_000, 60_000);
+      const holdMs = Math.min(rng.int(10_000, 60_000), maxHoldMs);
       return {
         label: `readAfterWriteLagMs ${lagMs} for ${holdMs} ms`,
         holdMs,
@@ -114,7 +114,7 @@ export function platformFault(kind: SoakFaultKind, rng: Rng): PlatformFault | un
     }
     case 'list-lag': {
       // Up to past the operator's create grace period (a minute), as issue 9 describes.
-      const lagMs = rng.int(5_000, 90_000);
+      const lagMs = Math.min(rng.int(5_000, 90_000), maxHoldMs);
       return {
         label: `listLagMs ${lagMs} for as long`,
         holdMs: lagMs,

@@ -13,6 +13,7 @@ export const SOAK_USAGE = `Usage: npm run soak -- [--seed n] [--cycles n] [flags
   --total-limit-ms n       no cycle starts after this much time (default cycles x cycle limit)
   --fillers n              integrations made by hand per org, so listings span pages (default 100)
   --max-resources n        live DataActionIntegrations at most (default 10)
+  --max-hold-ms n          list lag and read-after-write lag last at most this long (default 90000)
   --echo-logs              copy the operators' log lines to stderr
   --quiet                  only the violations and the summary line
 `;
@@ -40,6 +41,7 @@ export function parseSoakFlags(argv: readonly string[]): SoakFlags | 'help' {
       'total-limit-ms': { type: 'string' },
       fillers: { type: 'string' },
       'max-resources': { type: 'string' },
+      'max-hold-ms': { type: 'string' },
       'echo-logs': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -60,6 +62,7 @@ export function parseSoakFlags(argv: readonly string[]): SoakFlags | 'help' {
     totalLimitMs: integer('total-limit-ms', values['total-limit-ms'], cycles * cycleLimitMs + 300_000),
     fillers: integer('fillers', values.fillers, 100),
     maxResources: integer('max-resources', values['max-resources'], 10, 1),
+    maxHoldMs: integer('max-hold-ms', values['max-hold-ms'], 90_000),
     echoLogs: values['echo-logs'] === true,
     quiet: values.quiet === true,
   };

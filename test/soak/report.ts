@@ -4,7 +4,8 @@ import type { SoakResult } from './soak.ts';
 
 export function formatViolations(result: SoakResult): string {
   if (result.violations.length === 0) return '';
-  return result.violations.map((v) => `violation: cycle ${v.cycle} ${v.kind}: ${v.detail}`).join('\n');
+  const when = (cycle: number): string => (cycle > result.cyclesRun ? 'after the final delete' : `cycle ${cycle}`);
+  return result.violations.map((v) => `violation: ${when(v.cycle)} ${v.kind}: ${v.detail}`).join('\n');
 }
 
 /** One line: cycles, faults by kind, kills, handovers, API server restarts, violations, and how to replay. */

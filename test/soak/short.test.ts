@@ -21,6 +21,7 @@ describe('the fault soak, short form', () => {
       totalLimitMs: 18 * 60_000,
       fillers: 100,
       maxResources: 10,
+      maxHoldMs: 90_000,
       echoLogs: process.env['SOAK_OPERATOR_LOGS'] === '1',
       progress: (line) => void process.stderr.write(`soak: ${line}\n`),
     });

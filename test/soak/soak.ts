@@ -37,6 +37,8 @@ export interface SoakOptions {
   /** Integrations made "by hand" in each org at the start, so that listings span pages. */
   readonly fillers: number;
   readonly maxResources: number;
+  /** The longest a held fault (list lag, read-after-write lag) lasts past its injection. */
+  readonly maxHoldMs: number;
   readonly echoLogs: boolean;
   readonly progress: (line: string) => void;
 }
@@ -259,7 +261,7 @@ class Soak {
 
   private async inject(kind: SoakFaultKind, rng: Rng, cycle: number): Promise<void> {
     this.faults[kind] += 1;
-    const platform = platformFault(kind, rng);
+    const platform = platformFault(kind, rng, this.options.maxHoldMs);
     if (platform !== undefined) {
       const target = this.emulator(rng.int(0, this.emulators.length - 1));
       platform.inject(target);
