@@ -14,6 +14,12 @@ export interface OperatorProcessOptions {
   readonly echoLogs: boolean;
   /** The compiled entry point (`dist/main.js`), or undefined to run src/main.ts through tsx. */
   readonly compiledMain: string | undefined;
+  /** `info` unless given (the soak reads debug lines too, for the secrets check). */
+  readonly logLevel?: string;
+  /** Appended to the flags above (the soak adds `--leader-elect ...`). */
+  readonly extraArgs?: readonly string[];
+  /** Added to this process's environment (the soak sets POD_NAME, the leader election identity). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export class OperatorProcess {
@@ -39,9 +45,14 @@ export class OperatorProcess {
       `${Math.round(options.resyncMs)}ms`,
       // info, as deployed: debug lines would add their own cost to what is measured.
       '--log-level',
-      'info',
+      options.logLevel ?? 'info',
+      ...(options.extraArgs ?? []),
     ];
-    this.child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, args, {
+      cwd: repoRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let buffered = '';
       stream?.setEncoding('utf8');
@@ -58,6 +69,11 @@ export class OperatorProcess {
       });
     }
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  /** True once the process has exited, by itself or by a signal. */
+  get hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   get pid(): number {
@@ -117,6 +133,12 @@ export class OperatorProcess {
   /** For an abrupt exit of the benchmark: never leave an operator behind. */
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  /** SIGKILL, then waits until the process is gone (a crash, as the soak injects it). */
+  async killAndWait(): Promise<void> {
+    this.kill();
+    await this.exited;
   }
 
   private notice(line: string): void {

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorOptions } from './index.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port n] [--host h] [--client id:secret]... [--tls-cert file --tls-key file]
-  [--state-transition-ms n] [--requests-per-minute n] [--token-ttl-seconds n] [--delete-visible-ms n] [--list-lag-ms n]`;
+  [--state-transition-ms n] [--requests-per-minute n] [--token-ttl-seconds n] [--delete-visible-ms n] [--list-lag-ms n]
+  [--read-after-write-lag-ms n]`;
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -28,6 +29,7 @@ function optionsFrom(argv: string[]): EmulatorOptions {
       'token-ttl-seconds': { type: 'string' },
       'delete-visible-ms': { type: 'string' },
       'list-lag-ms': { type: 'string' },
+      'read-after-write-lag-ms': { type: 'string' },
     },
   });
   const options: EmulatorOptions = {};
@@ -38,6 +40,7 @@ function optionsFrom(argv: string[]): EmulatorOptions {
     tokenTtlSeconds: integer('token-ttl-seconds', values['token-ttl-seconds']),
     deleteVisibleMs: integer('delete-visible-ms', values['delete-visible-ms']),
     listLagMs: integer('list-lag-ms', values['list-lag-ms']),
+    readAfterWriteLagMs: integer('read-after-write-lag-ms', values['read-after-write-lag-ms']),
   };
   for (const [key, value] of Object.entries(numbers)) {
     if (value !== undefined) Object.assign(options, { [key]: value });

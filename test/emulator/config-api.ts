@@ -5,7 +5,7 @@ import type { EmulatorContext } from './context.ts';
 import { badRequest } from './errors.ts';
 import { REJECT_CREDENTIAL_OF_WRONG_TYPE, versionMismatch } from './guesses.ts';
 import { renderConfig } from './integration-json.ts';
-import { findVisible, findWritable } from './integrations-api.ts';
+import { findReadable, findWritable } from './integrations-api.ts';
 import { storedNotes } from './integrations.ts';
 import { jsonBody, ok, type ApiRequest, type Route } from './router.ts';
 
@@ -55,6 +55,7 @@ function putConfig(context: EmulatorContext, request: ApiRequest): unknown {
   const properties = validateSettings(type.propertiesSchema, body.properties, 'properties');
   const advanced = validateSettings(type.advancedSchema, body.advanced, 'advanced');
   const credentials = validateCredentialLinks(context, type, body.credentials);
+  context.store.noteIntegrationWrite(integration);
   Object.assign(integration, { name: body.name, notes, properties, advanced, credentials, version: integration.version + 1 });
   return renderConfig(context, integration);
 }
@@ -65,7 +66,7 @@ export function configRoutes(context: EmulatorContext): Route[] {
       method: 'GET',
       template: PATH,
       authenticated: true,
-      handler: (r) => ok(renderConfig(context, findVisible(context, r.params.id ?? ''))),
+      handler: (r) => ok(renderConfig(context, findReadable(context, r.params.id ?? ''))),
     },
     { method: 'PUT', template: PATH, authenticated: true, handler: (r) => ok(putConfig(context, r)) },
   ];

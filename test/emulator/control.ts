@@ -12,7 +12,7 @@ import { renderIntegration } from './integration-json.ts';
 import { createIntegration, integrationTypeOf, storedNotes } from './integrations.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { jsonBody, ok, type ApiRequest, type Route } from './router.ts';
-import { REPORTED_STATE_CODES, type ReportedStateCode, type StateSnapshot, type StoredIntegration } from './store.ts';
+import { REPORTED_STATE_CODES, type ReportedStateCode, type StateSnapshot, type StoredIntegration, type StoreTiming } from './store.ts';
 
 const stateCode = z.enum(REPORTED_STATE_CODES as [ReportedStateCode, ...ReportedStateCode[]]);
 const credentialLinks = z.record(z.string(), z.object({ id: z.string() }));
@@ -44,6 +44,16 @@ const editSchema = z
   .strict();
 export type IntegrationEdit = z.infer<typeof editSchema>;
 
+const consistencySchema = z
+  .object({
+    deleteVisibleMs: z.number().int().nonnegative().optional(),
+    listLagMs: z.number().int().nonnegative().optional(),
+    readAfterWriteLagMs: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+/** The eventual-consistency delays, all in milliseconds of the emulator's clock. */
+export type Consistency = StoreTiming;
+
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) throw badRequest(`Invalid control request: ${z.prettifyError(result.error)}`);
@@ -56,6 +66,8 @@ export interface ControlDeps {
   readonly calls: CallCounter;
   readonly faults: FaultRegistry;
   readonly rateLimiter: RateLimiter;
+  /** The consistency delays the emulator started with, which reset() restores. */
+  readonly timing: StoreTiming;
 }
 
 export class Control {
@@ -85,9 +97,21 @@ export class Control {
     return this.deps.context.store.snapshot();
   }
 
-  /** Forgets everything stored, the counts, the faults and the clock offset; the OAuth clients stay. */
+  consistency(): Consistency {
+    return { ...this.deps.context.store.timing };
+  }
+
+  /** Changes the given delays from now on (eventual consistency turned on or off mid-test); returns all of them. */
+  setConsistency(change: Partial<Consistency>): Consistency {
+    const input = parse(consistencySchema, change);
+    this.deps.context.store.setTiming(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)));
+    return this.consistency();
+  }
+
+  /** Forgets everything stored, the counts, the faults, the clock offset and consistency changes; the OAuth clients stay. */
   reset(): void {
     this.deps.context.store.clear();
+    this.deps.context.store.setTiming(this.deps.timing);
     this.deps.calls.reset();
     this.deps.faults.clear();
     this.deps.rateLimiter.reset();
@@ -146,6 +170,8 @@ export class Control {
       route('POST', '/faults', (r) => this.addFault(jsonBody(r) as FaultSpec), 201),
       route('DELETE', '/faults', () => this.clearFaults(), 204),
       route('GET', '/state', () => this.state()),
+      route('GET', '/consistency', () => this.consistency()),
+      route('PUT', '/consistency', (r) => this.setConsistency(jsonBody(r))),
       route('POST', '/reset', () => this.reset(), 204),
       route('POST', '/tokens/expire', () => this.expireTokens(), 204),
       route('POST', '/clock', (r) => this.advanceClock(Number(jsonBody(r).advanceMs)), 204),

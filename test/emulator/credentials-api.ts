@@ -86,12 +86,14 @@ function createCredential(context: EmulatorContext, request: ApiRequest): unknow
     modifiedAt: now,
   };
   context.store.credentials.set(credential.id, credential);
+  context.store.noteCreate(credential.id);
   return renderCredentialInfo(context, credential);
 }
 
 function updateCredential(context: EmulatorContext, request: ApiRequest): unknown {
   const credential = findCredential(context, request.params.id ?? '');
   const input = credentialInputOf(context.catalogue, jsonBody(request));
+  context.store.noteCredentialWrite(credential);
   Object.assign(credential, {
     name: input.name,
     typeName: input.type.name,
@@ -102,7 +104,9 @@ function updateCredential(context: EmulatorContext, request: ApiRequest): unknow
 }
 
 function readCredential(context: EmulatorContext, request: ApiRequest): unknown {
-  const credential = findCredential(context, request.params.id ?? '');
+  const id = request.params.id ?? '';
+  const credential = context.store.readCredential(id);
+  if (credential === undefined) throw notFound('a credential', id);
   const type = context.catalogue.findCredentialType(credential.typeName);
   return {
     id: credential.id,
@@ -160,6 +164,7 @@ export function credentialRoutes(context: EmulatorContext): Route[] {
         parsePageRequest(r.query),
         PATH,
         r.query,
+        r.listShift,
       ),
     ),
     route('GET', `${PATH}/{id}`, (r) => readCredential(context, r)),

@@ -80,6 +80,72 @@ describe('faults', () => {
     expect(emulator.control.calls().byRoute[CREATE]).toEqual({ count: 1, byStatus: { dropped: 1 } });
   });
 
+  it('delays a seeded share of calls, the same calls for the same seed', async () => {
+    const delayedCalls = async (seed: number): Promise<number[]> => {
+      const emulator = await start();
+      const api = await connect(emulator);
+      emulator.control.addFault({ route: 'GET /api/v2/integrations', kind: 'latencySpike', fraction: 0.5, latencyMs: 30, seed });
+      const delayed: number[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        const before = emulator.control.faults()[0]?.hits ?? 0;
+        const began = performance.now();
+        expect((await api('GET', '/api/v2/integrations')).status).toBe(200);
+        if ((emulator.control.faults()[0]?.hits ?? 0) > before) {
+          expect(performance.now() - began).toBeGreaterThanOrEqual(25);
+          delayed.push(i);
+        }
+      }
+      return delayed;
+    };
+    const first = await delayedCalls(42);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(12);
+    expect(await delayedCalls(42)).toEqual(first);
+  });
+
+  it('stops spiking after `times` delayed calls', async () => {
+    const emulator = await start();
+    const api = await connect(emulator);
+    emulator.control.addFault({ route: '*', kind: 'latencySpike', fraction: 1, latencyMs: 10, times: 2 });
+    for (let i = 0; i < 3; i += 1) await api('GET', '/api/v2/integrations');
+    expect(emulator.control.faults()).toEqual([]);
+  });
+
+  it.each([
+    ['POST /api/v2/integrations'],
+    ['PATCH /api/v2/integrations/{id}'],
+    ['DELETE /api/v2/integrations/{id}'],
+    ['PUT /api/v2/integrations/{id}/config/current'],
+    ['POST /api/v2/integrations/credentials'],
+    ['PUT /api/v2/integrations/credentials/{id}'],
+    ['DELETE /api/v2/integrations/credentials/{id}'],
+  ])('commits then drops on the write route %s', async (route) => {
+    const emulator = await start({ stateTransitionMs: 0 });
+    const api = await connect(emulator);
+    const credential = (name: string) => ({ name, type: { name: 'basicAuth' }, credentialFields: { userName: 'svc' } });
+    const { id } = (await api('POST', '/api/v2/integrations', { name: 'Before', ...WEB })).body;
+    const { id: credentialId } = (await api('POST', '/api/v2/integrations/credentials', credential('before'))).body;
+    const config = (await api('GET', `/api/v2/integrations/${id}/config/current`)).body;
+    emulator.control.addFault({ route, kind: 'commitThenDrop', times: 1 });
+    const calls: Record<string, () => Promise<unknown>> = {
+      'POST /api/v2/integrations': () => api('POST', '/api/v2/integrations', { name: 'After', ...WEB }),
+      'PATCH /api/v2/integrations/{id}': () => api('PATCH', `/api/v2/integrations/${id}`, { intendedState: 'ENABLED' }),
+      'DELETE /api/v2/integrations/{id}': () => api('DELETE', `/api/v2/integrations/${id}`),
+      'PUT /api/v2/integrations/{id}/config/current': () =>
+        api('PUT', `/api/v2/integrations/${id}/config/current`, { ...config, name: 'After' }),
+      'POST /api/v2/integrations/credentials': () => api('POST', '/api/v2/integrations/credentials', credential('after')),
+      'PUT /api/v2/integrations/credentials/{id}': () =>
+        api('PUT', `/api/v2/integrations/credentials/${credentialId}`, credential('after')),
+      'DELETE /api/v2/integrations/credentials/{id}': () => api('DELETE', `/api/v2/integrations/credentials/${credentialId}`),
+    };
+    const before = JSON.stringify(emulator.control.state().integrations) + JSON.stringify(emulator.control.state().credentials);
+    await expect(calls[route]!()).rejects.toThrow();
+    const after = JSON.stringify(emulator.control.state().integrations) + JSON.stringify(emulator.control.state().credentials);
+    // The platform made the change although the client got no answer.
+    expect(after).not.toBe(before);
+    expect(emulator.control.calls().byRoute[route]?.byStatus.dropped).toBe(1);
+  });
+
   it('can fail logins', async () => {
     const emulator = await start();
     await addFault(emulator, { route: 'POST /oauth/token', kind: 'status', status: 502, times: 1 });
@@ -103,6 +169,8 @@ describe('faults', () => {
     [{ route: CREATE, kind: 'status', status: 200 }],
     [{ route: CREATE, kind: 'status', times: 0 }],
     [{ route: CREATE, kind: 'status', surprise: true }],
+    [{ route: CREATE, kind: 'latencySpike', fraction: 2 }],
+    [{ route: CREATE, kind: 'listShift', shift: 0 }],
   ])('refuses the malformed fault %j', async (fault) => {
     const emulator = await start();
     const rejected = await addFault(emulator, fault);

@@ -21,7 +21,7 @@ import { Store } from './store.ts';
 import { typeRoutes } from './types-api.ts';
 
 export type { CallCounts } from './calls.ts';
-export type { IntegrationEdit, IntegrationSeed } from './control.ts';
+export type { Consistency, IntegrationEdit, IntegrationSeed } from './control.ts';
 export { Control } from './control.ts';
 export type { Fault, FaultKind, FaultSpec } from './faults.ts';
 export type { StateSnapshot, Store, StoredCredential, StoredIntegration } from './store.ts';
@@ -43,6 +43,11 @@ export interface EmulatorOptions {
   deleteVisibleMs?: number;
   /** How long a new integration is missing from list results (GET by id finds it at once). */
   listLagMs?: number;
+  /**
+   * How long GET by id (integration, its config/current, credential) answers 404 after a create, and the
+   * version before a write after an API write (PATCH, PUT config, PUT credential).
+   */
+  readAfterWriteLagMs?: number;
   organization?: Organization;
   /** New integration type ids, keyed by kind ("Google", "WebServices", ...) or by the catalogue's own id. */
   typeIds?: Partial<Record<string, string>>;
@@ -62,7 +67,12 @@ export const DEFAULT_CLIENT: OAuthClient = { clientId: 'emulator-client', client
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const clock = new Clock();
-  const store = new Store(clock, { deleteVisibleMs: options.deleteVisibleMs ?? 0, listLagMs: options.listLagMs ?? 0 });
+  const timing = {
+    deleteVisibleMs: options.deleteVisibleMs ?? 0,
+    listLagMs: options.listLagMs ?? 0,
+    readAfterWriteLagMs: options.readAfterWriteLagMs ?? 0,
+  };
+  const store = new Store(clock, timing);
   const catalogue = new Catalogue({
     ...(options.typeIds === undefined ? {} : { typeIds: options.typeIds }),
     ...(options.installLimits === undefined ? {} : { installLimits: options.installLimits }),
@@ -78,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rateLimiter = new RateLimiter(clock, options.requestsPerMinute ?? 300);
   const faults = new FaultRegistry();
   const calls = new CallCounter();
-  const control = new Control({ context, auth, calls, faults, rateLimiter });
+  const control = new Control({ context, auth, calls, faults, rateLimiter, timing });
   const listener = createListener({
     apiRoutes: [
       ...auth.routes(),

@@ -23,6 +23,13 @@ export function findVisible(context: EmulatorContext, id: string): StoredIntegra
   return found;
 }
 
+/** For GET by id: what a read answers, with the read-after-write lag applied. */
+export function findReadable(context: EmulatorContext, id: string): StoredIntegration {
+  const found = context.store.readIntegration(id);
+  if (found === undefined) throw notFound('an integration', id);
+  return found;
+}
+
 export function findWritable(context: EmulatorContext, id: string): StoredIntegration {
   const found = WRITES_TO_DELETED_INTEGRATION_ARE_404 ? context.store.liveIntegration(id) : context.store.visibleIntegration(id);
   if (found === undefined) throw notFound('an integration', id);
@@ -62,7 +69,7 @@ function listIntegrations(context: EmulatorContext, request: ApiRequest): unknow
     const rendered = renderIntegration(context, i);
     return LIST_EMBEDS_FULL_CONFIG ? rendered : { ...rendered, config: { current: { id: i.id } } };
   });
-  return pageOf(entities, page, PATH, query);
+  return pageOf(entities, page, PATH, query, request.listShift);
 }
 
 function createFromRequest(context: EmulatorContext, request: ApiRequest): unknown {
@@ -74,13 +81,16 @@ function createFromRequest(context: EmulatorContext, request: ApiRequest): unkno
     throw badRequest('name must be a string', 'name');
   }
   const name = typeof body.name === 'string' ? body.name : undefined;
-  return renderIntegration(context, createIntegration(context, type, name));
+  const integration = createIntegration(context, type, name);
+  context.store.noteCreate(integration.id);
+  return renderIntegration(context, integration);
 }
 
 function patchFromRequest(context: EmulatorContext, request: ApiRequest): unknown {
   const integration = findWritable(context, request.params.id ?? '');
   const { intendedState } = jsonBody(request);
   if (intendedState === 'ENABLED' || intendedState === 'DISABLED') {
+    context.store.noteIntegrationWrite(integration);
     applyIntendedState(context, integration, intendedState);
   } else if (intendedState === 'DELETED' && PATCH_REJECTS_DELETED_INTENDED_STATE) {
     throw badRequest('intendedState DELETED cannot be set; delete the integration instead', 'intendedState');
@@ -110,7 +120,7 @@ export function integrationRoutes(context: EmulatorContext): Route[] {
   return [
     route('GET', PATH, (r) => listIntegrations(context, r)),
     route('POST', PATH, (r) => createFromRequest(context, r), CREATED_STATUS),
-    route('GET', `${PATH}/{id}`, (r) => renderIntegration(context, findVisible(context, r.params.id ?? ''))),
+    route('GET', `${PATH}/{id}`, (r) => renderIntegration(context, findReadable(context, r.params.id ?? ''))),
     route('PATCH', `${PATH}/{id}`, (r) => patchFromRequest(context, r)),
     route('DELETE', `${PATH}/{id}`, (r) => deleteFromRequest(context, r)),
   ];

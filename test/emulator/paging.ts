@@ -39,20 +39,27 @@ function parseBounded(query: URLSearchParams, name: string, fallback: number): n
   return value;
 }
 
-export function pageOf<T>(all: readonly T[], page: PageRequest, path: string, query: URLSearchParams): PagedListing<T> {
-  const pageCount = Math.ceil(all.length / page.pageSize);
+/**
+ * One page of `all`. `shift` plays a listing that changes while it is paged: on pages after the first, the
+ * window starts `shift` entries later (entries before it vanished: the client skips one) or earlier (new
+ * entries appeared before it: the client sees one twice), and `total` counts accordingly.
+ */
+export function pageOf<T>(all: readonly T[], page: PageRequest, path: string, query: URLSearchParams, shift = 0): PagedListing<T> {
+  const moved = page.pageNumber > 1 ? shift : 0;
+  const total = Math.max(0, all.length - moved);
+  const pageCount = Math.ceil(total / page.pageSize);
   const uri = (pageNumber: number): string => {
     const params = new URLSearchParams(query);
     params.set('pageSize', String(page.pageSize));
     params.set('pageNumber', String(pageNumber));
     return `${path}?${params.toString()}`;
   };
-  const start = (page.pageNumber - 1) * page.pageSize;
+  const start = Math.max(0, (page.pageNumber - 1) * page.pageSize + moved);
   const listing: PagedListing<T> = {
     entities: all.slice(start, start + page.pageSize),
     pageSize: page.pageSize,
     pageNumber: page.pageNumber,
-    total: all.length,
+    total,
     firstUri: uri(1),
     lastUri: uri(Math.max(1, pageCount)),
     selfUri: uri(page.pageNumber),

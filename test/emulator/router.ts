@@ -9,6 +9,8 @@ export interface ApiRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly headers: IncomingHttpHeaders;
   readonly rawBody: string;
+  /** From a listShift fault: how far a paged listing's window moves on pages after the first. */
+  readonly listShift?: number;
 }
 
 export interface ApiReply {

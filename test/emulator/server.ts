@@ -42,13 +42,14 @@ async function handle(deps: PipelineDeps, request: IncomingMessage, response: Se
     send(response, errorReply(tooLarge, correlationId), correlationId);
     return;
   }
-  const build = (params: Record<string, string>): ApiRequest => ({
+  const build = (params: Record<string, string>, listShift = 0): ApiRequest => ({
     method,
     path: url.pathname,
     query: url.searchParams,
     params,
     headers: request.headers,
     rawBody,
+    listShift,
   });
 
   if (url.pathname.startsWith(CONTROL_PREFIX)) {
@@ -83,7 +84,7 @@ async function handle(deps: PipelineDeps, request: IncomingMessage, response: Se
     reply = run(() => {
       let rateHeaders: Record<string, string> = {};
       if (match.route.authenticated) rateHeaders = deps.rateLimiter.admit(deps.auth.authenticate(request.headers));
-      const handled = match.route.handler(build(match.params));
+      const handled = match.route.handler(build(match.params, plan.listShift));
       return { ...handled, headers: { ...rateHeaders, ...handled.headers } };
     }, correlationId);
   }

@@ -1,5 +1,5 @@
 // What the emulated organization holds. Time-dependent facts (state transitions, delete visibility,
-// list lag) are stored as timestamps and settled when read, so the emulator runs no timers.
+// list lag, read-after-write lag) are stored as timestamps and settled when read, so the emulator runs no timers.
 import type { Clock } from './clock.ts';
 
 export type ReportedStateCode = 'ACTIVE' | 'ACTIVATING' | 'INACTIVE' | 'DEACTIVATING' | 'ERROR';
@@ -44,6 +44,14 @@ export interface StoredToken {
 export interface StoreTiming {
   readonly deleteVisibleMs: number;
   readonly listLagMs: number;
+  /** After a create, GET by id answers 404 this long; after a write, it answers the version before it. */
+  readonly readAfterWriteLagMs: number;
+}
+
+/** What a GET by id still answers after a write, until `until`. */
+interface Stale<T> {
+  readonly record: T;
+  readonly until: number;
 }
 
 export interface StateSnapshot {
@@ -58,11 +66,58 @@ export class Store {
   readonly credentials = new Map<string, StoredCredential>();
   readonly tokens = new Map<string, StoredToken>();
   private readonly clock: Clock;
-  private readonly timing: StoreTiming;
+  private timingNow: StoreTiming;
+  private readonly staleIntegrations = new Map<string, Stale<StoredIntegration>>();
+  private readonly staleCredentials = new Map<string, Stale<StoredCredential>>();
+  /** Ids created through the API that GET by id does not find before the given time. */
+  private readonly hiddenUntil = new Map<string, number>();
 
   constructor(clock: Clock, timing: StoreTiming) {
     this.clock = clock;
-    this.timing = timing;
+    this.timingNow = timing;
+  }
+
+  get timing(): StoreTiming {
+    return this.timingNow;
+  }
+
+  /** Changes the consistency delays from now on (a test turns eventual consistency on and off). */
+  setTiming(timing: Partial<StoreTiming>): void {
+    this.timingNow = { ...this.timingNow, ...timing };
+  }
+
+  /**
+   * What a GET by id (integration or its config) answers: nothing within `readAfterWriteLagMs` of the create,
+   * and the version before the first write within that lag of the write.
+   */
+  readIntegration(id: string): StoredIntegration | undefined {
+    const found = this.visibleIntegration(id);
+    if (found === undefined || this.isHidden(id)) return undefined;
+    const stale = this.staleIntegrations.get(id);
+    return stale !== undefined && stale.until > this.clock.now() ? this.settle(stale.record) : found;
+  }
+
+  /** The same for GET credential. */
+  readCredential(id: string): StoredCredential | undefined {
+    const found = this.credentials.get(id);
+    if (found === undefined || this.isHidden(id)) return undefined;
+    const stale = this.staleCredentials.get(id);
+    return stale !== undefined && stale.until > this.clock.now() ? stale.record : found;
+  }
+
+  /** Called when an API call creates an integration or credential: GET by id misses it for a while. */
+  noteCreate(id: string): void {
+    const lagMs = this.timingNow.readAfterWriteLagMs;
+    if (lagMs > 0) this.hiddenUntil.set(id, this.clock.now() + lagMs);
+  }
+
+  /** Called just before an API write changes `integration`: readers keep the old version for a while. */
+  noteIntegrationWrite(integration: StoredIntegration): void {
+    noteWrite(this.staleIntegrations, integration.id, integration, this.clock.now(), this.timingNow.readAfterWriteLagMs);
+  }
+
+  noteCredentialWrite(credential: StoredCredential): void {
+    noteWrite(this.staleCredentials, credential.id, credential, this.clock.now(), this.timingNow.readAfterWriteLagMs);
   }
 
   /** Integrations a GET by id can see: live ones, and deleted ones still within `deleteVisibleMs`. */
@@ -82,7 +137,7 @@ export class Store {
   /** What list results show: visible integrations, minus those created within `listLagMs`. */
   listedIntegrations(): StoredIntegration[] {
     this.purgeDeleted();
-    const cutoff = this.clock.now() - this.timing.listLagMs;
+    const cutoff = this.clock.now() - this.timingNow.listLagMs;
     return [...this.integrations.values()].filter((i) => i.createdAt <= cutoff).map((i) => this.settle(i));
   }
 
@@ -129,6 +184,17 @@ export class Store {
     this.integrations.clear();
     this.credentials.clear();
     this.tokens.clear();
+    this.staleIntegrations.clear();
+    this.staleCredentials.clear();
+    this.hiddenUntil.clear();
+  }
+
+  private isHidden(id: string): boolean {
+    const until = this.hiddenUntil.get(id);
+    if (until === undefined) return false;
+    if (until > this.clock.now()) return true;
+    this.hiddenUntil.delete(id);
+    return false;
   }
 
   private liveAndVisible(): StoredIntegration[] {
@@ -149,9 +215,17 @@ export class Store {
   private purgeDeleted(): void {
     const now = this.clock.now();
     for (const [id, integration] of this.integrations) {
-      if (integration.deletedAt !== undefined && integration.deletedAt + this.timing.deleteVisibleMs <= now) {
+      if (integration.deletedAt !== undefined && integration.deletedAt + this.timingNow.deleteVisibleMs <= now) {
         this.integrations.delete(id);
       }
     }
   }
+}
+
+/** Keeps the version before a write for readers, unless an older one is still being served. */
+function noteWrite<T>(stale: Map<string, Stale<T>>, id: string, record: T, now: number, lagMs: number): void {
+  if (lagMs <= 0) return;
+  const current = stale.get(id);
+  if (current !== undefined && current.until > now) return;
+  stale.set(id, { record: structuredClone(record), until: now + lagMs });
 }

@@ -90,6 +90,32 @@ describe.skipIf(inject('externalCluster'))('a control plane of its own', () => {
     await expect(access(cp.workDir ?? '')).rejects.toThrow(/ENOENT/);
   });
 
+  it('restarts kube-apiserver alone, on the same address, keeping what etcd holds', async () => {
+    const cp = await startControlPlane();
+    try {
+      const access = { kubeconfigPath: cp.kubeconfigPath, kubectl: cp.kubectl };
+      await kubectlOrThrow(access.kubectl, access.kubeconfigPath, ['create', 'namespace', 'kept-across-restart']);
+      const [etcd, before] = cp.processes;
+
+      await cp.restartApiServer();
+
+      const [etcdAfter, after] = cp.processes;
+      expect(etcdAfter?.pid).toBe(etcd?.pid);
+      expect(after?.pid).not.toBe(before?.pid);
+      expect(isRunning(before?.pid ?? 0)).toBe(false);
+      const phase = await kubectlOrThrow(access.kubectl, access.kubeconfigPath, [
+        'get',
+        'namespace',
+        'kept-across-restart',
+        '-o',
+        'jsonpath={.status.phase}',
+      ]);
+      expect(phase).toBe('Active');
+    } finally {
+      await cp.stop();
+    }
+  });
+
   it('leaves no etcd or kube-apiserver behind when the process that started them is killed with SIGKILL', async () => {
     const fixture = join(import.meta.dirname, '..', 'testbed', 'fixtures', 'hold-control-plane.ts');
     const holder = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -8,6 +8,7 @@ import { readCurrentCluster, writeTokenKubeconfig } from './kubeconfig.ts';
 import { kubectlOrThrow } from './kubectl.ts';
 import { getStatus, waitUntilServing } from './readiness.ts';
 import { spawnSupervised, stopProcessGroup, type SupervisedProcess } from './supervised-process.ts';
+import { TestbedError } from './testbed-error.ts';
 import { createWorkDir } from './work-dir.ts';
 
 export interface ControlPlaneOptions {
@@ -43,6 +44,11 @@ export interface ControlPlane extends KubeAccess {
   readonly workDir: string | undefined;
   /** Applies every YAML in `dir` and waits until each CRD is Established; returns the CRD names. */
   installCrds(dir: string): Promise<string[]>;
+  /**
+   * Stops kube-apiserver and starts it again on the same port, certificates and etcd (whose data stays),
+   * and resolves once it serves again. Throws on an existing cluster, whose processes are not ours.
+   */
+  restartApiServer(): Promise<void>;
   /** Stops the processes and removes the work folder; does nothing on an existing cluster. Idempotent. */
   stop(): Promise<void>;
 }
@@ -98,44 +104,57 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const files = await writeIdentityFiles(workDir, adminToken);
     const server = `https://127.0.0.1:${apiPort}`;
     const certDir = join(workDir, 'certs');
-    const apiserver = spawnSupervised({
-      name: 'kube-apiserver',
-      command: binaries.kubeApiserver,
-      args: [
-        `--etcd-servers=${etcdUrl}`,
-        `--cert-dir=${certDir}`,
-        `--secure-port=${apiPort}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        // Since 1.37 the endpoint reconciler refuses a loopback address; nothing here reads the
-        // `kubernetes` Service endpoints (no Pods run), so it is simply off.
-        '--endpoint-reconciler-type=none',
-        '--service-cluster-ip-range=10.0.0.0/24',
-        '--allow-privileged=true',
-        '--authorization-mode=RBAC',
-        '--disable-admission-plugins=ServiceAccount',
-        `--token-auth-file=${files.tokenFile}`,
-        `--service-account-issuer=${server}`,
-        `--service-account-key-file=${files.publicKey}`,
-        `--service-account-signing-key-file=${files.privateKey}`,
-      ],
-      logPath: join(workDir, 'kube-apiserver.log'),
-      tiedToParent,
-    });
-    started.push(apiserver);
-    // The API server writes its own self-signed serving certificate (with its CA) before it listens.
+    const spawnApiserver = (): SupervisedProcess =>
+      spawnSupervised({
+        name: 'kube-apiserver',
+        command: binaries.kubeApiserver,
+        args: [
+          `--etcd-servers=${etcdUrl}`,
+          `--cert-dir=${certDir}`,
+          `--secure-port=${apiPort}`,
+          '--bind-address=127.0.0.1',
+          '--advertise-address=127.0.0.1',
+          // Since 1.37 the endpoint reconciler refuses a loopback address; nothing here reads the
+          // `kubernetes` Service endpoints (no Pods run), so it is simply off.
+          '--endpoint-reconciler-type=none',
+          '--service-cluster-ip-range=10.0.0.0/24',
+          '--allow-privileged=true',
+          '--authorization-mode=RBAC',
+          '--disable-admission-plugins=ServiceAccount',
+          `--token-auth-file=${files.tokenFile}`,
+          `--service-account-issuer=${server}`,
+          `--service-account-key-file=${files.publicKey}`,
+          `--service-account-signing-key-file=${files.privateKey}`,
+        ],
+        logPath: join(workDir, 'kube-apiserver.log'),
+        tiedToParent,
+      });
+    // The API server writes its own self-signed serving certificate (with its CA) before it listens, and
+    // reuses it from certDir when restarted.
     const certPath = join(certDir, 'apiserver.crt');
     let caPem = '';
-    await waitUntilServing(
-      async () => {
-        if (caPem === '') caPem = await readFile(certPath, 'utf8').catch(() => '');
-        if (caPem === '') return false;
-        const api = { server, caPem, token: adminToken };
-        return (await getStatus(api, '/readyz')) === 200 && (await getStatus(api, '/api/v1/namespaces/default')) === 200;
-      },
-      'kube-apiserver',
-      { timeoutMs, exited: apiserver.exited, logPath: apiserver.logPath },
-    );
+    const waitForApiserver = async (process: SupervisedProcess): Promise<void> =>
+      waitUntilServing(
+        async () => {
+          if (caPem === '') caPem = await readFile(certPath, 'utf8').catch(() => '');
+          if (caPem === '') return false;
+          const api = { server, caPem, token: adminToken };
+          return (await getStatus(api, '/readyz')) === 200 && (await getStatus(api, '/api/v1/namespaces/default')) === 200;
+        },
+        'kube-apiserver',
+        { timeoutMs, exited: process.exited, logPath: process.logPath },
+      );
+    let apiserver = spawnApiserver();
+    started.push(apiserver);
+    await waitForApiserver(apiserver);
+    const restartApiServer = async (): Promise<void> => {
+      if (stopped) throw new TestbedError('TESTBED_PROCESS_EXITED', 'The control plane is stopped');
+      await stopProcessGroup(apiserver.pid);
+      const replacement = spawnApiserver();
+      started[started.indexOf(apiserver)] = replacement;
+      apiserver = replacement;
+      await waitForApiserver(replacement);
+    };
 
     const kubeconfigPath = join(workDir, 'kubeconfig');
     await writeTokenKubeconfig(
@@ -151,9 +170,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubectl: binaries.kubectl,
       binaries,
       external: false,
-      processes: started.map(({ name, pid, logPath }) => ({ name, pid, logPath })),
+      get processes() {
+        return started.map(({ name, pid, logPath }) => ({ name, pid, logPath }));
+      },
       workDir,
       installCrds: async (dir) => applyCrds(binaries.kubectl, kubeconfigPath, dir),
+      restartApiServer,
       stop,
     };
   } catch (error) {
@@ -202,6 +224,8 @@ async function connectToCluster(kubeconfigPath: string): Promise<ControlPlane> {
     processes: [],
     workDir: undefined,
     installCrds: async (dir) => applyCrds(kubectl, kubeconfigPath, dir),
+    restartApiServer: () =>
+      Promise.reject(new TestbedError('TESTBED_EXTERNAL_CLUSTER', 'Cannot restart the API server of a cluster the testbed did not start')),
     stop: async () => {},
   };
 }

@@ -7,7 +7,8 @@ export type TestbedErrorCode =
   | 'TESTBED_PROCESS_EXITED'
   | 'TESTBED_START_TIMEOUT'
   | 'TESTBED_KUBECTL_FAILED'
-  | 'TESTBED_KUBECONFIG_INVALID';
+  | 'TESTBED_KUBECONFIG_INVALID'
+  | 'TESTBED_EXTERNAL_CLUSTER';
 
 export class TestbedError extends Error {
   readonly code: TestbedErrorCode;

@@ -1,0 +1,410 @@
+// The fault soak: the real operator (two replicas with leader election) against the testbed's kube-apiserver
+// and two emulated orgs, through seeded cycles of changes and faults, with the invariants checked after each.
+// See README.md.
+import { join } from 'node:path';
+import type { OperatorProcess } from '../bench/operator-process.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { startControlPlane, type ControlPlane } from '../testbed/control-plane.ts';
+import { clearPlatformFaults, drawFaultKind, platformFault, SOAK_FAULT_KINDS, type SoakFaultKind } from './faults.ts';
+import { checkNothingLeft, checkSettled, secretLeaks, type HandMade, type Observation, type Violation } from './invariants.ts';
+import { SoakKube } from './kube.ts';
+import { LEASE_NAMESPACE, Replicas } from './replicas.ts';
+import { Rng } from './rng.ts';
+import { planCycleOps, type Op } from './ops.ts';
+import { integrationManifest, OAUTH_CLIENT, organizationObjects, secretManifest, TYPES, type OrgObject, type Resource } from './world.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const NAMESPACES = ['soak-a', 'soak-b'] as const;
+/** Two objects for one real org (platform 0) in two namespaces, with the same OAuth client, and a second org. */
+export const ORGS: readonly OrgObject[] = [
+  { namespace: 'soak-a', name: 'org-x', platform: 0 },
+  { namespace: 'soak-b', name: 'org-x', platform: 0 },
+  { namespace: 'soak-a', name: 'org-y', platform: 1 },
+];
+
+export interface SoakOptions {
+  readonly seed: number;
+  readonly cycles: number;
+  /** Changes (create, rename, rotate, toggle, adopt, delete) per cycle. */
+  readonly opsPerCycle: number;
+  readonly faultsPerCycle: number;
+  /** Changes and faults happen within this window at the start of a cycle. */
+  readonly faultWindowMs: number;
+  /** The longest wait, after faults are cleared, for the invariants to hold. */
+  readonly settleMs: number;
+  readonly cycleLimitMs: number;
+  readonly totalLimitMs: number;
+  /** Integrations made "by hand" in each org at the start, so that listings span pages. */
+  readonly fillers: number;
+  readonly maxResources: number;
+  /** The longest a held fault (list lag, read-after-write lag) lasts past its injection. */
+  readonly maxHoldMs: number;
+  readonly echoLogs: boolean;
+  readonly progress: (line: string) => void;
+}
+
+export interface CycleViolation extends Violation {
+  readonly cycle: number;
+}
+
+export interface SoakResult {
+  readonly seed: number;
+  readonly cyclesRun: number;
+  readonly cyclesPlanned: number;
+  readonly faults: Record<SoakFaultKind, number>;
+  readonly kills: number;
+  readonly handovers: number;
+  readonly apiserverRestarts: number;
+  readonly violations: readonly CycleViolation[];
+  readonly cycleDurationsMs: readonly number[];
+  readonly totalMs: number;
+  /** Why the run ended before its cycles were done, if it did. */
+  readonly stoppedEarly: string | undefined;
+}
+
+/** Runs the soak; `signal` stops it between steps (everything started is stopped either way). */
+export async function runSoak(options: SoakOptions, signal?: AbortSignal): Promise<SoakResult> {
+  const soak = new Soak(options, signal);
+  // However this process ends, no operator outlives it (etcd and kube-apiserver die with it by themselves).
+  const onExit = (): void => soak.killOperators();
+  process.once('exit', onExit);
+  try {
+    return await soak.run();
+  } finally {
+    await soak.shutdown();
+    process.off('exit', onExit);
+  }
+}
+
+class Soak {
+  private readonly options: SoakOptions;
+  private readonly signal: AbortSignal | undefined;
+  private readonly started = Date.now();
+  private controlPlane: ControlPlane | undefined;
+  private kube: SoakKube | undefined;
+  private replicas: Replicas | undefined;
+  private readonly emulators: Emulator[] = [];
+  private readonly resources: Resource[] = [];
+  private readonly handMade: HandMade[] = [];
+  /** Every secret value ever written to a Secret, rotated out or not. */
+  private readonly secrets = new Set<string>([OAUTH_CLIENT.clientSecret]);
+  private readonly faults = Object.fromEntries(SOAK_FAULT_KINDS.map((k) => [k, 0])) as Record<SoakFaultKind, number>;
+  private readonly violations: CycleViolation[] = [];
+  private readonly seen = new Set<string>();
+  private readonly cycleDurationsMs: number[] = [];
+  private readonly logCursor = new Map<OperatorProcess, number>();
+  private kills = 0;
+  private handovers = 0;
+  private apiserverRestarts = 0;
+  private cyclesRun = 0;
+  private stoppedEarly: string | undefined;
+  private processFaults: Promise<void> = Promise.resolve();
+  private nextResource = 1;
+
+  constructor(options: SoakOptions, signal: AbortSignal | undefined) {
+    this.options = options;
+    this.signal = signal;
+  }
+
+  async run(): Promise<SoakResult> {
+    await this.setUp();
+    for (let cycle = 1; cycle <= this.options.cycles; cycle += 1) {
+      if (this.signal?.aborted === true) {
+        this.stoppedEarly = 'interrupted';
+        break;
+      }
+      if (Date.now() - this.started > this.options.totalLimitMs) {
+        this.stoppedEarly = `total limit of ${Math.round(this.options.totalLimitMs / 1000)} s reached`;
+        break;
+      }
+      const began = Date.now();
+      await this.cycle(cycle);
+      this.cycleDurationsMs.push(Date.now() - began);
+      this.cyclesRun = cycle;
+    }
+    if (this.signal?.aborted !== true) await this.finalDelete(this.cyclesRun + 1);
+    return {
+      seed: this.options.seed,
+      cyclesRun: this.cyclesRun,
+      cyclesPlanned: this.options.cycles,
+      faults: this.faults,
+      kills: this.kills,
+      handovers: this.handovers,
+      apiserverRestarts: this.apiserverRestarts,
+      violations: this.violations,
+      cycleDurationsMs: this.cycleDurationsMs,
+      totalMs: Date.now() - this.started,
+      stoppedEarly: this.stoppedEarly,
+    };
+  }
+
+  killOperators(): void {
+    this.replicas?.killAll();
+  }
+
+  async shutdown(): Promise<void> {
+    this.replicas?.killAll();
+    await Promise.all(this.emulators.map((e) => e.close().catch(() => undefined)));
+    await this.controlPlane?.stop();
+  }
+
+  private async setUp(): Promise<void> {
+    const { progress } = this.options;
+    this.controlPlane = await startControlPlane();
+    await this.controlPlane.installCrds(join(repoRoot, 'crds'));
+    const kube = new SoakKube(this.controlPlane.kubeconfigPath);
+    this.kube = kube;
+    for (const namespace of [...NAMESPACES, LEASE_NAMESPACE]) await kube.createNamespace(namespace);
+    const allKinds = Object.fromEntries(TYPES.map((t) => [t, 1000]));
+    for (const index of [0, 1]) {
+      this.emulators.push(
+        await startEmulator({
+          clients: [OAUTH_CLIENT],
+          stateTransitionMs: 300,
+          installLimits: allKinds,
+          organization: { id: `soak-org-${index}`, name: `Soak Organization ${index}` },
+        }),
+      );
+    }
+    this.seedHandMade();
+    for (const org of ORGS)
+      for (const object of organizationObjects(org, this.emulator(org.platform).baseUrl)) await kube.apply(org.namespace, object);
+    this.replicas = new Replicas(
+      { kubeconfigPath: this.controlPlane.kubeconfigPath, namespaces: NAMESPACES, echoLogs: this.options.echoLogs },
+      kube,
+    );
+    this.replicas.fill(2);
+    await this.waitFor('a leader', async () => (await this.replicas?.leader()) !== undefined, 90_000);
+    progress(
+      `set up in ${((Date.now() - this.started) / 1000).toFixed(0)} s: testbed, 2 emulated orgs, 3 organization objects, 2 replicas`,
+    );
+  }
+
+  /** Integrations made in the admin UI: fillers (so listings span pages) and two that take names the resources want. */
+  private seedHandMade(): void {
+    this.emulators.forEach((emulator, platform) => {
+      const names = [
+        ...Array.from({ length: this.options.fillers }, (_, i) => `Filler ${String(i + 1).padStart(3, '0')}`),
+        platform === 0 ? 'Support' : 'Orders',
+      ];
+      for (const name of names) {
+        const seeded = emulator.control.seedIntegration({ type: 'WebServices', name }) as { id: string };
+        this.handMade.push({ platform, id: seeded.id, name, adopted: false });
+      }
+    });
+  }
+
+  private async cycle(cycle: number): Promise<void> {
+    const rng = Rng.derive(this.options.seed, cycle);
+    const deadline = Date.now() + this.options.cycleLimitMs;
+    const ops = planCycleOps(
+      rng,
+      {
+        resources: this.resources,
+        orgs: ORGS,
+        count: this.options.opsPerCycle,
+        maxResources: this.options.maxResources,
+        nextName: () => `r${this.nextResource++}`,
+        seedHandMade: (org, type) => this.seedAdoptable(org, type, rng),
+      },
+      this.options.faultWindowMs,
+    );
+    for (const op of ops) if (op.resource !== undefined) for (const s of op.resource.secret.secrets) this.secrets.add(s);
+    const planned = Array.from({ length: this.options.faultsPerCycle }, () => ({
+      kind: drawFaultKind(rng),
+      at: rng.int(0, this.options.faultWindowMs),
+      rng: new Rng(rng.int(0, 2 ** 31)),
+    }));
+    this.options.progress(`cycle ${cycle}: ${ops.map((o) => o.label).join(', ')} | faults ${planned.map((f) => f.kind).join(', ')}`);
+    await Promise.all([
+      ...ops.map(async (op) => {
+        await this.sleep(op.at);
+        await this.applyOp(op);
+      }),
+      ...planned.map(async (fault) => {
+        await this.sleep(fault.at);
+        await this.inject(fault.kind, fault.rng, cycle);
+      }),
+    ]);
+    await this.processFaults;
+    for (const emulator of this.emulators) clearPlatformFaults(emulator);
+    this.replicas?.fill(2);
+    await this.settle(cycle, deadline);
+  }
+
+  private seedAdoptable(org: OrgObject, type: Resource['type'], rng: Rng): string {
+    const name = `Hand ${rng.hex(6)}`;
+    const seeded = this.emulator(org.platform).control.seedIntegration({ type, name }) as { id: string };
+    // Adopted from the start of the cycle: the resource is applied within the window.
+    this.handMade.push({ platform: org.platform, id: seeded.id, name, adopted: true });
+    return seeded.id;
+  }
+
+  private async applyOp(op: Op): Promise<void> {
+    const kube = this.kube!;
+    const resource = op.resource;
+    if (resource === undefined) return;
+    try {
+      if (op.kind === 'delete') {
+        await kube.delete(resource.namespace, 'DataActionIntegration', resource.name);
+        // Half the time the Secret goes with it, as a prune of the whole application would do.
+        if (op.withSecret === true) await kube.delete(resource.namespace, 'Secret', `${resource.name}-credentials`);
+        return;
+      }
+      if (op.kind === 'create' || op.kind === 'adopt' || op.kind === 'rotate')
+        await kube.apply(resource.namespace, secretManifest(resource));
+      if (op.kind !== 'rotate') await kube.apply(resource.namespace, integrationManifest(resource));
+    } catch (error) {
+      this.options.progress(`  ${op.label} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async inject(kind: SoakFaultKind, rng: Rng, cycle: number): Promise<void> {
+    this.faults[kind] += 1;
+    const platform = platformFault(kind, rng, this.options.maxHoldMs);
+    if (platform !== undefined) {
+      const target = this.emulator(rng.int(0, this.emulators.length - 1));
+      platform.inject(target);
+      this.options.progress(`  cycle ${cycle}: ${kind} on org ${this.emulators.indexOf(target)}: ${platform.label}`);
+      if (platform.holdMs !== undefined) {
+        await this.sleep(platform.holdMs);
+        platform.lift?.(target);
+      }
+      return;
+    }
+    // Process faults one at a time: two crashes at once are one crash.
+    this.processFaults = this.processFaults.then(() => this.processFault(kind, rng, cycle));
+    await this.processFaults;
+  }
+
+  private async processFault(kind: SoakFaultKind, rng: Rng, cycle: number): Promise<void> {
+    const replicas = this.replicas!;
+    try {
+      if (kind === 'apiserver-restart') {
+        await this.controlPlane!.restartApiServer();
+        this.apiserverRestarts += 1;
+        this.options.progress(`  cycle ${cycle}: restarted kube-apiserver`);
+        return;
+      }
+      const who = kind === 'kill' ? await replicas.killLeader() : await replicas.stopLeader();
+      if (kind === 'kill') this.kills += 1;
+      else this.handovers += 1;
+      this.options.progress(`  cycle ${cycle}: ${kind === 'kill' ? 'SIGKILL' : 'SIGTERM'} ${who}`);
+      // A Deployment starts a successor after a moment.
+      await this.sleep(rng.int(200, 3000));
+      replicas.fill(2);
+    } catch (error) {
+      this.options.progress(`  cycle ${cycle}: ${kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Waits until the invariants hold or the settle time is up; records what still fails then. */
+  private async settle(cycle: number, cycleDeadline: number): Promise<void> {
+    const began = Date.now();
+    const deadline = Math.min(began + this.options.settleMs, cycleDeadline);
+    let violations: Violation[];
+    let passes = 0;
+    for (;;) {
+      violations = checkSettled(await this.observe());
+      // Twice in a row, 2 s apart: a late write (a retried call, a successor's first pass) must not undo it.
+      passes = violations.length === 0 ? passes + 1 : 0;
+      if (passes >= 2 || Date.now() > deadline || this.signal?.aborted === true) break;
+      await this.sleep(2000);
+    }
+    violations.push(...(await this.leaks()));
+    this.record(cycle, violations);
+    this.options.progress(
+      `cycle ${cycle}: ${violations.length === 0 ? 'settled' : `${violations.length} violation(s)`} after ${((Date.now() - began) / 1000).toFixed(0)} s`,
+    );
+    // Resources whose deletion completed leave the model.
+    const objects = (await this.observe()).objects;
+    for (let i = this.resources.length - 1; i >= 0; i -= 1) {
+      const r = this.resources[i]!;
+      if (r.deleting && !objects.some((o) => o.metadata.namespace === r.namespace && o.metadata.name === r.name))
+        this.resources.splice(i, 1);
+    }
+  }
+
+  private async finalDelete(cycle: number): Promise<void> {
+    const kube = this.kube!;
+    this.options.progress(`final delete of ${this.resources.filter((r) => !r.deleting).length} resource(s)`);
+    for (const resource of this.resources) {
+      resource.deleting = true;
+      await kube.delete(resource.namespace, 'DataActionIntegration', resource.name);
+    }
+    const deadline = Date.now() + this.options.settleMs * 2;
+    let violations: Violation[];
+    for (;;) {
+      violations = checkNothingLeft(await this.observe());
+      if (violations.length === 0 || Date.now() > deadline || this.signal?.aborted === true) break;
+      await this.sleep(2000);
+    }
+    violations.push(...(await this.leaks()));
+    this.record(cycle, violations);
+  }
+
+  private async observe(): Promise<Observation> {
+    const kube = this.kube!;
+    const objects = (await Promise.all(NAMESPACES.map((ns) => kube.list(ns, 'DataActionIntegration')))).flat();
+    return { platforms: this.emulators.map((e) => e.control.state()), objects, resources: this.resources, handMade: this.handMade };
+  }
+
+  /** Secret values in the operator's log lines (new ones), in Events and in statuses. */
+  private async leaks(): Promise<Violation[]> {
+    const kube = this.kube!;
+    const lines = this.replicas?.newLines(this.logCursor) ?? [];
+    const events = (await Promise.all(NAMESPACES.map((ns) => kube.events(ns)))).flat().map((e) => JSON.stringify(e));
+    const statuses = (
+      await Promise.all(
+        NAMESPACES.flatMap((ns) => ['DataActionIntegration', 'GenesysCloudOrganization'].map((kind) => kube.list(ns, kind))),
+      )
+    )
+      .flat()
+      .map((o) => JSON.stringify(o.status ?? {}));
+    return [
+      ...secretLeaks('an operator log line', lines, this.secrets),
+      ...secretLeaks('an Event', events, this.secrets),
+      ...secretLeaks('a status', statuses, this.secrets),
+    ];
+  }
+
+  private record(cycle: number, violations: readonly Violation[]): void {
+    for (const violation of violations) {
+      const key = `${violation.kind}|${violation.detail}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.violations.push({ ...violation, cycle });
+      this.options.progress(`  VIOLATION cycle ${cycle} ${violation.kind}: ${violation.detail}`);
+    }
+  }
+
+  private emulator(platform: number): Emulator {
+    const emulator = this.emulators[platform];
+    if (emulator === undefined) throw new Error(`No emulated org ${platform}`);
+    return emulator;
+  }
+
+  private async waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+      await this.sleep(500);
+    }
+  }
+
+  /** A sleep that ends early when the soak is interrupted. */
+  private async sleep(ms: number): Promise<void> {
+    if (this.signal?.aborted === true) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}
