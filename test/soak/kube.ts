@@ -1,16 +1,8 @@
 // The soak's view of the testbed cluster, through the project's own kube transport (no kubectl per call:
 // the machine is small). Every call is retried until its deadline, because the soak restarts the API server.
 import { KubeConfig } from '@kubernetes/client-node';
-import {
-  collectionPath,
-  DATA_ACTION_INTEGRATIONS,
-  EVENTS,
-  GENESYS_CLOUD_ORGANIZATIONS,
-  LEASES,
-  objectPath,
-  SECRETS,
-  type ResourceRef,
-} from '../../src/kube/clients.ts';
+import { collectionPath, EVENTS, LEASES, objectPath, SECRETS, type ResourceRef } from '../../src/kube/clients.ts';
+import { DATA_ACTION_INTEGRATION_RESOURCE, ORGANIZATION_RESOURCE } from '../../src/api/index.ts';
 import { KubeApiError } from '../../src/kube/errors.ts';
 import { transportFor, type KubeTransport } from '../../src/kube/transport.ts';
 
@@ -21,8 +13,8 @@ const RETRY_FOR_MS = 60_000;
 
 const RESOURCES: Record<string, ResourceRef> = {
   Secret: SECRETS,
-  DataActionIntegration: DATA_ACTION_INTEGRATIONS,
-  GenesysCloudOrganization: GENESYS_CLOUD_ORGANIZATIONS,
+  DataActionIntegration: DATA_ACTION_INTEGRATION_RESOURCE,
+  GenesysCloudOrganization: ORGANIZATION_RESOURCE,
 };
 
 export class SoakKube {
