@@ -6,6 +6,7 @@ import { CONDITION_TYPES, DATA_ACTION_INTEGRATION_NAMES, ORGANIZATION_NAMES } fr
 import { isEndpointAllowed, type Config } from './config.ts';
 import { DATA_ACTION_INTEGRATIONS, GENESYS_CLOUD_ORGANIZATIONS } from './kube/clients.ts';
 import { Controller } from './kube/controller.ts';
+import { integrationCrdDeletionProbe } from './kube/crd-deletion.ts';
 import { createEventRecorder, type EventRecorder } from './kube/events.ts';
 import { createInformer, createSecretInformer, readSecretData, type Informer } from './kube/informer.ts';
 import type { KubeLog } from './kube/log.ts';
@@ -96,6 +97,7 @@ export function createOperator(options: OperatorOptions): Operator {
     scrubber,
     now: () => Date.now(),
     resyncMs: config.resyncPeriodMs,
+    kindBeingDeleted: integrationCrdDeletionProbe(kc),
     observeState: (namespace, name, state, ready) =>
       metrics.setIntegration(`${namespace}/${name}`, {
         namespace,

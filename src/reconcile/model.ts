@@ -81,6 +81,8 @@ export interface Observation {
   readonly desired: DesiredIntegration | undefined;
   readonly blocker: Blocker | undefined;
   readonly platform: ObservedPlatform;
+  /** The kind's CRD is being deleted (uninstall): a resource being deleted is orphaned, never deleted. */
+  readonly kindBeingDeleted?: boolean;
 }
 
 export type NameChange =
