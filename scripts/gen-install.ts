@@ -335,6 +335,22 @@ export function renderArgoCdHealthConfigMap(root: string = repoRoot): string {
   return generatedHeader('deploy/argocd/*.lua') + usage + toYaml(configMap);
 }
 
+/** deploy/monitoring/prometheus-rule.yaml: the alerts of alerts.rules.yaml as a Prometheus Operator PrometheusRule. */
+export function renderPrometheusRule(root: string = repoRoot): string {
+  const rules = parse(readFileSync(path.join(root, 'deploy/monitoring/alerts.rules.yaml'), 'utf8')) as { groups: unknown };
+  const manifest = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: {
+      name: 'dataaction-operator',
+      namespace: 'dataaction-operator-system',
+      labels: { 'app.kubernetes.io/name': 'dataaction-operator', 'app.kubernetes.io/part-of': 'dataaction-operator' },
+    },
+    spec: { groups: rules.groups },
+  };
+  return generatedHeader('deploy/monitoring/alerts.rules.yaml') + toYaml(manifest);
+}
+
 /** The chart's copies of crds/ (a chart cannot read files outside its directory). */
 export function chartCrdFiles(root: string = repoRoot): GeneratedFile[] {
   return readdirSync(path.join(root, 'crds'))
@@ -349,6 +365,8 @@ export function renderGenerated(root: string = repoRoot): GeneratedFile[] {
     { path: 'deploy/install.yaml', content: renderInstall(root) },
     { path: 'deploy/crds.yaml', content: renderCrds(root) },
     ...chartCrdFiles(root),
+    { path: 'deploy/monitoring/prometheus-rule.yaml', content: renderPrometheusRule(root) },
+    { path: 'deploy/chart/files/alerts.rules.yaml', content: readFileSync(path.join(root, 'deploy/monitoring/alerts.rules.yaml'), 'utf8') },
     { path: 'deploy/argocd/argocd-cm-health.yaml', content: renderArgoCdHealthConfigMap(root) },
   ];
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  healthChecks, identify, KustomizeError, renderArgoCdHealthConfigMap, renderCrds, renderInstall, renderKustomization, sortForApply,
+  healthChecks, identify, KustomizeError, renderArgoCdHealthConfigMap, renderCrds, renderGenerated, renderInstall, renderKustomization, sortForApply,
 } from '../../../scripts/gen-install.ts';
 import type { Manifest } from '../../../scripts/gen-install.ts';
 import { parseConfig } from '../../../src/config.ts';
@@ -190,6 +190,25 @@ describe('deploy/install.yaml', () => {
 
   it('keeps one replica through voluntary disruptions', () => {
     expect(find(readInstall(), 'PodDisruptionBudget')['spec']).toMatchObject({ minAvailable: 1 });
+  });
+});
+
+describe('every file scripts/gen-install.ts generates', () => {
+  it.each(renderGenerated(repoRoot).map((file) => [file.path, file.content] as const))('%s is committed as rendered', (file, content) => {
+    expect(readFileSync(path.join(repoRoot, file), 'utf8'), regenerate).toBe(content);
+  });
+});
+
+describe('deploy/monitoring/', () => {
+  it('has a Grafana dashboard whose every panel queries the operator metrics', () => {
+    const dashboard = JSON.parse(readFileSync(path.join(repoRoot, 'deploy/monitoring/grafana-dashboard.json'), 'utf8')) as {
+      uid: string;
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    expect(dashboard.uid).toBe('dataaction-operator');
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) expect(target.expr, panel.title).toMatch(/\b(dataactions?_|workqueue_|controller_runtime_|leader_election_)/);
+    }
   });
 });
 
