@@ -284,41 +284,45 @@ interface ParsedArgv {
   readonly problems: string[];
 }
 
+/**
+ * Tokenizes argv with node:util parseArgs and applies strict mode's rules (no unknown flag, no positional, a
+ * value for every valued flag, none taken from the next flag) itself, so that every problem is reported at
+ * once instead of only the first (parseArgs' own strict mode throws at the first). A boolean flag also takes
+ * `=true` or `=false`, checked by the schema like any value.
+ */
 function readArgv(argv: readonly string[]): ParsedArgv {
+  type Option = { type: 'boolean' | 'string'; short?: string };
+  const options: Record<string, Option> = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } };
+  for (const spec of FLAGS) options[spec.flag.slice(2)] = { type: spec.value === undefined ? 'boolean' : 'string' };
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const raw: Raw = {};
   const problems: string[] = [];
   let help = false;
   let version = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
-      help = true;
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      problems.push(`unexpected argument ${JSON.stringify(token.value)}`);
       continue;
     }
-    if (arg === '--version') {
-      version = true;
-      continue;
-    }
-    const equals = arg.indexOf('=');
-    const name = equals < 0 ? arg : arg.slice(0, equals);
-    const inline = equals < 0 ? undefined : arg.slice(equals + 1);
-    const spec = FLAGS.find((candidate) => candidate.flag === name);
-    if (spec === undefined) {
-      problems.push(arg.startsWith('-') ? `unknown flag ${name}` : `unexpected argument ${JSON.stringify(arg)}`);
+    if (token.kind !== 'option') continue;
+    if (token.name === 'help') help = true;
+    if (token.name === 'version') version = true;
+    if (token.name === 'help' || token.name === 'version') continue;
+    const spec = FLAGS.find((candidate) => candidate.flag === `--${token.name}`);
+    if (spec === undefined || token.rawName !== spec.flag) {
+      problems.push(`unknown flag ${token.rawName}`);
       continue;
     }
     if (spec.value === undefined) {
-      raw[spec.key] = inline ?? 'true';
+      raw[spec.key] = token.value ?? 'true';
       continue;
     }
-    const next = argv[i + 1];
-    const value = inline ?? (next !== undefined && !next.startsWith('--') ? next : undefined);
-    if (value === undefined) {
+    // parseArgs hands a valued flag the next argument even when it is a flag: strict mode calls that ambiguous.
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
       problems.push(`${spec.flag} needs a value`);
       continue;
     }
-    if (inline === undefined) i++;
-    raw[spec.key] = value;
+    raw[spec.key] = token.value;
   }
   return { raw, help, version, problems };
 }
