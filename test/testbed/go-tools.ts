@@ -20,8 +20,14 @@ export interface GoTool {
   readonly version: string;
 }
 
-export const GO_TOOLS: Readonly<Partial<Record<GoTool['name'], GoTool>>> & { readonly helm: GoTool } = {
+export const GO_TOOLS: Readonly<Record<GoTool['name'], GoTool>> = {
   helm: { name: 'helm', module: 'helm.sh/helm/v3', command: 'helm.sh/helm/v3/cmd/helm', version: 'v3.22.0' },
+  promtool: {
+    name: 'promtool',
+    module: 'github.com/prometheus/prometheus',
+    command: 'github.com/prometheus/prometheus/cmd/promtool',
+    version: 'v0.316.0',
+  },
 };
 
 export function toolDir(tool: GoTool): string {
