@@ -1,7 +1,12 @@
 # syntax=docker/dockerfile:1
-# The operator image: `docker build -t dataaction-operator:0.1.0 .`
+# The operator image: `docker build --build-arg REVISION=$(git rev-parse HEAD) -t dataaction-operator:0.1.0 .`
 # Build stage compiles TypeScript; the runtime stage has Node, the production dependencies and dist/ only.
-ARG NODE_IMAGE=node:24-alpine
+# The base image, pinned by digest so that a rebuild of the same commit gets the same Node and Alpine.
+# This digest is one that docker.io/library/node:24-alpine resolved to in public build logs and Dockerfiles
+# (found with a code search; no pull was possible where this was written, so it was not re-verified here).
+# Refresh it when Node 24 or Alpine ships a fix:
+#   docker buildx imagetools inspect node:24-alpine --format '{{json .Manifest.Digest}}'   (or: crane digest node:24-alpine)
+ARG NODE_IMAGE=node:24-alpine@sha256:d32cdf619f63fe0471182d08996dd516c6275bb5fd31ae06e55a570bd9e1ad43
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -20,6 +25,16 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
+# The version lives in package.json; test/unit/deploy/version.test.ts checks this default against it.
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="dataaction-operator" \
+      org.opencontainers.image.description="Kubernetes operator for Genesys Cloud data action integrations" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/dataactions/dataaction-operator" \
+      org.opencontainers.image.base.name="docker.io/library/node:24-alpine"
 # tini is PID 1: it forwards SIGTERM to Node (its direct child) and reaps zombies, so a graceful drain
 # works whether or not Node installed a signal handler yet.
 RUN apk add --no-cache tini

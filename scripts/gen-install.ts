@@ -1,10 +1,10 @@
-// Renders deploy/ to deploy/install.yaml (one file for `kubectl apply -f`) and the Lua health checks to
+// Renders deploy/ to deploy/install.yaml (one file for `kubectl apply -f`), crds/ to deploy/crds.yaml, and the Lua health checks to
 // deploy/argocd/argocd-cm-health.yaml. Kustomize is not a dependency, so this implements the subset of a
 // Kustomization that deploy/ uses, and refuses any other field rather than silently ignoring it.
 // The kube test suite checks the result against `kubectl kustomize deploy/`.
 //
 // Run: npx tsx scripts/gen-install.ts
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, parse, parseAllDocuments } from 'yaml';
@@ -296,10 +296,16 @@ function toYaml(value: unknown): string {
   return new Document(value).toString({ lineWidth: 0, blockQuote: 'literal' });
 }
 
-/** deploy/install.yaml: the whole deploy/ kustomization as one multi-document file. */
+/** deploy/install.yaml: the whole deploy/ kustomization (the operator, no CRDs) as one multi-document file. */
 export function renderInstall(root: string = repoRoot): string {
   const manifests = sortForApply(renderKustomization(path.join(root, 'deploy')));
   return generatedHeader('deploy/kustomization.yaml') + manifests.map((m) => `---\n${toYaml(m)}`).join('');
+}
+
+/** deploy/crds.yaml: the CRDs alone, applied before install.yaml and never deleted with it. */
+export function renderCrds(root: string = repoRoot): string {
+  const manifests = sortForApply(renderKustomization(path.join(root, 'crds')));
+  return generatedHeader('crds/kustomization.yaml') + manifests.map((m) => `---\n${toYaml(m)}`).join('');
 }
 
 /** The health checks, keyed as Argo CD's argocd-cm expects them, with the .lua file each comes from. */
@@ -329,16 +335,45 @@ export function renderArgoCdHealthConfigMap(root: string = repoRoot): string {
   return generatedHeader('deploy/argocd/*.lua') + usage + toYaml(configMap);
 }
 
+/** deploy/monitoring/prometheus-rule.yaml: the alerts of alerts.rules.yaml as a Prometheus Operator PrometheusRule. */
+export function renderPrometheusRule(root: string = repoRoot): string {
+  const rules = parse(readFileSync(path.join(root, 'deploy/monitoring/alerts.rules.yaml'), 'utf8')) as { groups: unknown };
+  const manifest = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: {
+      name: 'dataaction-operator',
+      namespace: 'dataaction-operator-system',
+      labels: { 'app.kubernetes.io/name': 'dataaction-operator', 'app.kubernetes.io/part-of': 'dataaction-operator' },
+    },
+    spec: { groups: rules.groups },
+  };
+  return generatedHeader('deploy/monitoring/alerts.rules.yaml') + toYaml(manifest);
+}
+
+/** The chart's copies of crds/ (a chart cannot read files outside its directory). */
+export function chartCrdFiles(root: string = repoRoot): GeneratedFile[] {
+  return readdirSync(path.join(root, 'crds'))
+    .filter((name) => name.endsWith('.yaml') && name !== 'kustomization.yaml')
+    .sort()
+    .map((name) => ({ path: `deploy/chart/files/crds/${name}`, content: readFileSync(path.join(root, 'crds', name), 'utf8') }));
+}
+
 /** Everything this script writes, rendered from the current sources. */
 export function renderGenerated(root: string = repoRoot): GeneratedFile[] {
   return [
     { path: 'deploy/install.yaml', content: renderInstall(root) },
+    { path: 'deploy/crds.yaml', content: renderCrds(root) },
+    ...chartCrdFiles(root),
+    { path: 'deploy/monitoring/prometheus-rule.yaml', content: renderPrometheusRule(root) },
+    { path: 'deploy/chart/files/alerts.rules.yaml', content: readFileSync(path.join(root, 'deploy/monitoring/alerts.rules.yaml'), 'utf8') },
     { path: 'deploy/argocd/argocd-cm-health.yaml', content: renderArgoCdHealthConfigMap(root) },
   ];
 }
 
 function main(): void {
   for (const file of renderGenerated()) {
+    mkdirSync(path.dirname(path.join(repoRoot, file.path)), { recursive: true });
     writeFileSync(path.join(repoRoot, file.path), file.content);
     console.log(`Wrote ${file.path}`);
   }

@@ -1,8 +1,10 @@
 // The operator's flags and environment, parsed once at start-up. This is the only file that reads
 // process.env or argv: everything else takes a Config, so tests can build one without touching the process.
 import { hostname as osHostname } from 'node:os';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseBindAddress } from './observability/bind-address.ts';
+import { VERSION } from './version.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -30,7 +32,7 @@ export interface Config {
   readonly identity: string;
 }
 
-/** Returned instead of a Config when the operator was asked for `--help`. */
+/** Returned instead of a Config when the operator was asked for `--help` or `--version`: the text to print. */
 export interface HelpRequest {
   readonly help: string;
 }
@@ -278,41 +280,51 @@ function buildSchema(label: (key: FlagKey) => string) {
 interface ParsedArgv {
   readonly raw: Raw;
   readonly help: boolean;
+  readonly version: boolean;
   readonly problems: string[];
 }
 
+/**
+ * Tokenizes argv with node:util parseArgs and applies strict mode's rules (no unknown flag, no positional, a
+ * value for every valued flag, none taken from the next flag) itself, so that every problem is reported at
+ * once instead of only the first (parseArgs' own strict mode throws at the first). A boolean flag also takes
+ * `=true` or `=false`, checked by the schema like any value.
+ */
 function readArgv(argv: readonly string[]): ParsedArgv {
+  type Option = { type: 'boolean' | 'string'; short?: string };
+  const options: Record<string, Option> = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } };
+  for (const spec of FLAGS) options[spec.flag.slice(2)] = { type: spec.value === undefined ? 'boolean' : 'string' };
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const raw: Raw = {};
   const problems: string[] = [];
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
-      help = true;
+  let version = false;
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      problems.push(`unexpected argument ${JSON.stringify(token.value)}`);
       continue;
     }
-    const equals = arg.indexOf('=');
-    const name = equals < 0 ? arg : arg.slice(0, equals);
-    const inline = equals < 0 ? undefined : arg.slice(equals + 1);
-    const spec = FLAGS.find((candidate) => candidate.flag === name);
-    if (spec === undefined) {
-      problems.push(arg.startsWith('-') ? `unknown flag ${name}` : `unexpected argument ${JSON.stringify(arg)}`);
+    if (token.kind !== 'option') continue;
+    if (token.name === 'help') help = true;
+    if (token.name === 'version') version = true;
+    if (token.name === 'help' || token.name === 'version') continue;
+    const spec = FLAGS.find((candidate) => candidate.flag === `--${token.name}`);
+    if (spec === undefined || token.rawName !== spec.flag) {
+      problems.push(`unknown flag ${token.rawName}`);
       continue;
     }
     if (spec.value === undefined) {
-      raw[spec.key] = inline ?? 'true';
+      raw[spec.key] = token.value ?? 'true';
       continue;
     }
-    const next = argv[i + 1];
-    const value = inline ?? (next !== undefined && !next.startsWith('--') ? next : undefined);
-    if (value === undefined) {
+    // parseArgs hands a valued flag the next argument even when it is a flag: strict mode calls that ambiguous.
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
       problems.push(`${spec.flag} needs a value`);
       continue;
     }
-    if (inline === undefined) i++;
-    raw[spec.key] = value;
+    raw[spec.key] = token.value;
   }
-  return { raw, help, problems };
+  return { raw, help, version, problems };
 }
 
 /** The text printed for `--help`: every flag, its environment variable and its default. */
@@ -330,6 +342,10 @@ export function helpText(): string {
     'Flags (a flag wins over its environment variable; --flag value and --flag=value both work):',
     ...rows,
     `  ${'-h, --help'.padEnd(44)}Show this help.`,
+    `  ${'--version'.padEnd(44)}Print the version (${VERSION}) and exit.`,
+    '',
+    'Commands:',
+    `  ${'export --organization <ns>/<name> [--type T]'.padEnd(44)}Print manifests that adopt the organization's existing integrations.`,
     '',
     'Environment:',
     `  ${'POD_NAME'.padEnd(44)}This replica's identity for leader election. Default: the hostname.`,
@@ -346,8 +362,9 @@ export function parseConfig(
   env: Readonly<Record<string, string | undefined>>,
   hostname: string = osHostname(),
 ): Config | HelpRequest {
-  const { raw, help, problems } = readArgv(argv);
+  const { raw, help, version, problems } = readArgv(argv);
   if (help) return { help: helpText() };
+  if (version) return { help: `dataaction-operator ${VERSION}\n` };
 
   const sources = new Map<FlagKey, string>();
   for (const spec of FLAGS) {
@@ -379,4 +396,69 @@ export function readConfig(): Config | HelpRequest {
 
 export function isHelpRequest(parsed: Config | HelpRequest): parsed is HelpRequest {
   return 'help' in parsed;
+}
+
+/** `dataaction-operator export --organization <ns>/<name> [--type T] [--deletion-policy P]`, parsed. */
+export interface ExportCommand {
+  readonly command: 'export';
+  readonly kubeconfig: string | null;
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: string | undefined;
+  readonly deletionPolicy: 'Orphan' | 'Delete';
+  readonly allowedEndpointHosts: readonly string[];
+}
+
+/**
+ * The `export` subcommand's arguments (argv after `export`), or a ConfigError naming the flag. Kubeconfig and
+ * allowed endpoint hosts mean what they mean to the operator; the environment is not read for the others.
+ */
+export function parseExportArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ExportCommand {
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        organization: { type: 'string' },
+        type: { type: 'string' },
+        'deletion-policy': { type: 'string', default: 'Orphan' },
+        kubeconfig: { type: 'string' },
+        'allowed-endpoint-hosts': { type: 'string', default: '' },
+      },
+    }).values;
+  } catch (error) {
+    throw new ConfigError([`export: ${(error as Error).message}`]);
+  }
+  const problems: string[] = [];
+  const [namespace, name, extra] = (values['organization'] ?? '').split('/');
+  if (namespace === undefined || name === undefined || extra !== undefined || !DNS_LABEL.test(namespace) || !DNS_SUBDOMAIN.test(name)) {
+    problems.push(withValue('--organization must be <namespace>/<name> of a GenesysCloudOrganization', values['organization'] ?? ''));
+  }
+  const deletionPolicy = values['deletion-policy'];
+  if (deletionPolicy !== 'Orphan' && deletionPolicy !== 'Delete')
+    problems.push(withValue('--deletion-policy must be Orphan or Delete', deletionPolicy ?? ''));
+  const hosts = splitList(values['allowed-endpoint-hosts'] ?? '');
+  if (hosts.some((host) => parseEndpointHost(host) === undefined)) {
+    problems.push(
+      withValue('--allowed-endpoint-hosts must be a comma-separated list of host or host:port', values['allowed-endpoint-hosts'] ?? ''),
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const kubeconfig = values['kubeconfig'] ?? env['KUBECONFIG'];
+  return {
+    command: 'export',
+    kubeconfig: kubeconfig === undefined || kubeconfig === '' ? null : kubeconfig,
+    namespace: namespace ?? '',
+    name: name ?? '',
+    type: values['type'],
+    deletionPolicy: deletionPolicy as 'Orphan' | 'Delete',
+    allowedEndpointHosts: hosts,
+  };
+}
+
+/** This process's `export` subcommand, when it was started as `dataaction-operator export ...`. */
+export function readExportCommand(): ExportCommand | undefined {
+  return process.argv[2] === 'export' ? parseExportArgs(process.argv.slice(3), process.env) : undefined;
 }

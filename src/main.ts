@@ -7,8 +7,12 @@ import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { SecretScrubber } from './observability/secret-scrubber.ts';
 import { createOperator } from './operator.ts';
+import { runExportCommand } from './export/cli.ts';
 
 async function main(): Promise<number> {
+  // `dataaction-operator export ...` prints manifests and exits; it starts nothing of the operator.
+  const exported = await runExportCommand();
+  if (exported !== undefined) return exported;
   let config: Config;
   try {
     const parsed = readConfig();

@@ -16,6 +16,7 @@ import { mapEventsToKeys } from './event-mapping.ts';
 import { trackIntegrationStates } from './integration-states.ts';
 import { Controller, type ControllerOptions } from './kube/controller.ts';
 import { createEventRecorder } from './kube/events.ts';
+import { integrationCrdDeletionProbe } from './kube/crd-deletion.ts';
 import { createInformer, createSecretInformer, readSecretData, type Informer } from './kube/informer.ts';
 import type { KubeLog } from './kube/log.ts';
 import { createSecretDataCache } from './kube/secret-data-cache.ts';
@@ -76,6 +77,7 @@ export function createOperator(options: OperatorOptions): Operator {
     scrubber,
     now: () => Date.now(),
     resyncMs: config.resyncPeriodMs,
+    kindBeingDeleted: integrationCrdDeletionProbe(kc),
     observeState: trackIntegrationStates(metrics, integrations),
   };
   const controller = (name: string, concurrency: number, reconcile: ControllerOptions['reconcile']): Controller =>

@@ -2,6 +2,7 @@
 // instances in one process don't collide). Controller and work queue metrics keep the controller-runtime and
 // client-go names and buckets, so existing dashboards and alerts for Go operators work unchanged.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { VERSION } from '../version.ts';
 
 /** The `result` label of controller_runtime_reconcile_total. */
 export type ReconcileOutcome = 'success' | 'error' | 'requeue' | 'requeue_after';
@@ -216,6 +217,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['name'] as const,
     registers,
   });
+
+  // Which version runs, as Prometheus conventions have it: a constant 1 labelled with the version.
+  new Gauge({
+    name: 'dataaction_operator_build_info',
+    help: 'A metric with a constant 1 value labelled by the version of the operator and of Node.js it runs on',
+    labelNames: ['version', 'nodeversion'] as const,
+    registers,
+  }).set({ version: VERSION, nodeversion: process.version }, 1);
 
   const queues = new Map<string, WorkqueueMetrics>();
   const createWorkqueueMetrics = (name: string): WorkqueueMetrics => {

@@ -41,6 +41,18 @@ function decideDeletion(obs: Observation): Decision {
   const { resource, platform, blocker } = obs;
   const deleting: ConditionVerdict = { status: 'False', reason: READY_REASONS.deleting, message: 'The resource is being deleted' };
   if (!resource.hasFinalizer) return settle([], {}, deleting, SYNCED_OK, [], undefined);
+  if (obs.kindBeingDeleted === true) {
+    const id = resource.annotatedId ?? resource.status.integrationId ?? 'none recorded';
+    const message = `The DataActionIntegration CRD is being deleted: left integration ${id} on the platform instead of deleting it`;
+    return settle(
+      [{ type: 'removeFinalizer' }],
+      {},
+      deleting,
+      SYNCED_OK,
+      [{ type: 'Warning', reason: 'OrphanedByCRDDeletion', message }],
+      undefined,
+    );
+  }
   if (resource.deletionPolicy === 'Orphan') {
     return settle(
       [{ type: 'removeFinalizer' }],

@@ -36,4 +36,6 @@ export interface ReconcilerDeps {
   readonly resyncMs: number;
   /** Called with each integration's state after its status is written, for metrics. */
   observeState?(namespace: string, name: string, state: string | undefined, ready: string): void;
+  /** Whether the DataActionIntegration CRD is being deleted; asked only for a resource being deleted. */
+  kindBeingDeleted?(): Promise<boolean>;
 }

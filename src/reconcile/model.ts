@@ -104,6 +104,8 @@ export interface Observation {
    * listing: ones a create made that were never recorded. undefined: not searched.
    */
   readonly ownCredentials: readonly string[] | undefined;
+  /** The kind's CRD is being deleted (uninstall): a resource being deleted is orphaned, never deleted. */
+  readonly kindBeingDeleted?: boolean;
 }
 
 export type NameChange =

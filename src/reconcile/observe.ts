@@ -51,6 +51,23 @@ export async function observeIntegration(deps: ReconcilerDeps, object: Kubernete
   const observed = observedResource(resource);
   const namespace = observed.namespace;
   const now = deps.now();
+  if (observed.deleting && (await deps.kindBeingDeleted?.()) === true) {
+    // Uninstall safety: the platform is neither read nor changed for a deletion nobody asked for.
+    const observation = {
+      now,
+      resource: observed,
+      desired: undefined,
+      blocker: undefined,
+      platform: { kind: 'skipped' } as const,
+      typeId: undefined,
+      ownCredentials: undefined,
+    };
+    return {
+      ok: true,
+      observation: { ...observation, kindBeingDeleted: true },
+      context: { object, resource, kind, session: undefined, resolved: undefined },
+    };
+  }
 
   // The organization and its session. Without them nothing on the platform can be read or changed.
   const orgName = resource.spec.organizationRef.name;

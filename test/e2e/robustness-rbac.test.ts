@@ -144,6 +144,8 @@ describe('the operator under the shipped RBAC', () => {
       secrets: 'get list watch',
       'events.events.k8s.io': 'create patch',
       events: 'create patch',
+      // Read on deletion, to orphan instead of delete while the CRD itself is being deleted (one CRD only).
+      'customresourcedefinitions.apiextensions.k8s.io': 'get',
     });
   });
 

@@ -48,6 +48,16 @@ describe('deploy/ on a real API server', () => {
     expect(applied).toHaveLength(installed.length);
   });
 
+  it('accepts both CRDs of deploy/crds.yaml in a server-side dry run', async () => {
+    const out = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', path.join(repoRoot, 'deploy/crds.yaml')]);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .filter((line) => line.includes('(server dry run)')),
+    ).toHaveLength(2);
+  });
+
   it('accepts the kustomization in a dry run with kubectl apply -k', async () => {
     const out = await kubectl(['apply', '--dry-run=server', '-k', path.join(repoRoot, 'deploy')]);
     expect(
@@ -123,6 +133,19 @@ describe('the operator ServiceAccount under the shipped roles', () => {
     { verb: 'list', resource: 'secrets', where: 'any', allowed: true },
     { verb: 'create', resource: 'events.events.k8s.io', where: 'any', allowed: true },
     { verb: 'create', resource: 'events', where: 'any', allowed: true },
+    {
+      verb: 'get',
+      resource: 'customresourcedefinitions.apiextensions.k8s.io/dataactionintegrations.dataactions.dev',
+      where: 'any',
+      allowed: true,
+    },
+    {
+      verb: 'get',
+      resource: 'customresourcedefinitions.apiextensions.k8s.io/genesyscloudorganizations.dataactions.dev',
+      where: 'any',
+      allowed: false,
+    },
+    { verb: 'list', resource: 'customresourcedefinitions.apiextensions.k8s.io', where: 'any', allowed: false },
     { verb: 'update', resource: 'leases.coordination.k8s.io', where: 'own', allowed: true },
     { verb: 'create', resource: 'dataactionintegrations.dataactions.dev', where: 'any', allowed: false },
     { verb: 'update', resource: 'dataactionintegrations.dataactions.dev', where: 'any', allowed: false },

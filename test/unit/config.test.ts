@@ -1,5 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isEndpointAllowed, isHelpRequest, parseConfig, parseDuration, type Config } from '../../src/config.ts';
+import {
+  ConfigError,
+  isEndpointAllowed,
+  isHelpRequest,
+  parseConfig,
+  parseDuration,
+  parseExportArgs,
+  type Config,
+} from '../../src/config.ts';
 
 const HOST = 'operator-host';
 
@@ -162,6 +171,13 @@ describe('parseConfig', () => {
   });
 });
 
+describe('--version', () => {
+  it('answers with the version package.json holds, whatever else is given', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(parseConfig(['--concurrency', 'bad', '--version'], {}, HOST)).toEqual({ help: `dataaction-operator ${version}\n` });
+  });
+});
+
 describe('parseDuration', () => {
   it.each<[string, number | undefined]>([
     ['500ms', 500],
@@ -202,5 +218,29 @@ describe('isEndpointAllowed', () => {
 
   it('allows nothing by default', () => {
     expect(isEndpointAllowed('https://api.private.example', configOf([]).allowedEndpointHosts)).toBe(false);
+  });
+});
+
+describe('parseExportArgs', () => {
+  it('reads the organization, the type and the deletion policy (Orphan by default)', () => {
+    expect(parseExportArgs(['--organization', 'contact-center/prod', '--type', 'Zendesk'], { KUBECONFIG: '/kc' })).toEqual({
+      command: 'export',
+      kubeconfig: '/kc',
+      namespace: 'contact-center',
+      name: 'prod',
+      type: 'Zendesk',
+      deletionPolicy: 'Orphan',
+      allowedEndpointHosts: [],
+    });
+  });
+
+  it.each<[string[], string]>([
+    [[], '--organization must be <namespace>/<name>'],
+    [['--organization', 'prod'], '--organization must be <namespace>/<name>'],
+    [['--organization', 'a/b', '--deletion-policy', 'Keep'], '--deletion-policy must be Orphan or Delete'],
+    [['--organization', 'a/b', '--bogus'], "Unknown option '--bogus'"],
+    [['--organization', 'a/b', 'extra'], "Unexpected argument 'extra'"],
+  ])('rejects %j naming the flag', (argv, message) => {
+    expect(() => parseExportArgs(argv, {})).toThrow(expect.objectContaining({ message: expect.stringContaining(message) }) as ConfigError);
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  healthChecks, identify, KustomizeError, renderArgoCdHealthConfigMap, renderInstall, renderKustomization, sortForApply,
+  healthChecks, identify, KustomizeError, renderArgoCdHealthConfigMap, renderCrds, renderGenerated, renderInstall, renderKustomization, sortForApply,
 } from '../../../scripts/gen-install.ts';
 import type { Manifest } from '../../../scripts/gen-install.ts';
 import { parseConfig } from '../../../src/config.ts';
@@ -55,17 +55,12 @@ describe('deploy/install.yaml', () => {
     expect(find(readInstall(), 'Namespace').metadata.name).toBe(installNamespace);
   });
 
-  it('creates the namespace and the CRDs before anything that needs them', () => {
-    const kinds = readInstall().map((m) => m.kind);
-    expect(kinds[0]).toBe('Namespace');
-    const lastCrd = kinds.lastIndexOf('CustomResourceDefinition');
-    expect(lastCrd).toBeGreaterThan(0);
-    expect(kinds.slice(0, lastCrd + 1).every((k) => k === 'Namespace' || k === 'CustomResourceDefinition')).toBe(true);
+  it('creates the namespace before anything that lives in it', () => {
+    expect(readInstall().map((m) => m.kind)[0]).toBe('Namespace');
   });
 
-  it('installs both CRDs of the dataactions.dev group', () => {
-    const crds = readInstall().filter((m) => m.kind === 'CustomResourceDefinition').map((m) => m.metadata.name).sort();
-    expect(crds).toEqual(['dataactionintegrations.dataactions.dev', 'genesyscloudorganizations.dataactions.dev']);
+  it('holds no CRD, so deleting the operator never deletes the CRDs and every resource of their kinds', () => {
+    expect(readInstall().filter((m) => m.kind === 'CustomResourceDefinition').map(identify)).toEqual([]);
   });
 
   it('runs a pinned, non-latest image of the operator', () => {
@@ -165,7 +160,10 @@ describe('deploy/install.yaml', () => {
       { apiGroups: ['dataactions.dev'], resources: ['dataactionintegrations/status', 'genesyscloudorganizations/status'], verbs: ['get', 'patch'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['events.k8s.io', ''], resources: ['events'], verbs: ['create', 'patch'] },
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get'] },
     ]));
+    const crdRule = role.rules.find((r) => r.resources.includes('customresourcedefinitions')) as Rule & { resourceNames?: string[] };
+    expect(crdRule.resourceNames).toEqual(['dataactionintegrations.dataactions.dev']);
   });
 
   it('never lets the operator change a Secret', () => {
@@ -192,6 +190,51 @@ describe('deploy/install.yaml', () => {
 
   it('keeps one replica through voluntary disruptions', () => {
     expect(find(readInstall(), 'PodDisruptionBudget')['spec']).toMatchObject({ minAvailable: 1 });
+  });
+});
+
+describe('every file scripts/gen-install.ts generates', () => {
+  it.each(renderGenerated(repoRoot).map((file) => [file.path, file.content] as const))('%s is committed as rendered', (file, content) => {
+    expect(readFileSync(path.join(repoRoot, file), 'utf8'), regenerate).toBe(content);
+  });
+});
+
+describe('deploy/monitoring/', () => {
+  it('has a Grafana dashboard whose every panel queries the operator metrics', () => {
+    const dashboard = JSON.parse(readFileSync(path.join(repoRoot, 'deploy/monitoring/grafana-dashboard.json'), 'utf8')) as {
+      uid: string;
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    expect(dashboard.uid).toBe('dataaction-operator');
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) expect(target.expr, panel.title).toMatch(/\b(dataactions?_|workqueue_|controller_runtime_|leader_election_)/);
+    }
+  });
+});
+
+describe('deploy/crds.yaml', () => {
+  const crds = (): Manifest[] =>
+    parseAllDocuments(readFileSync(path.join(repoRoot, 'deploy/crds.yaml'), 'utf8')).map((doc) => doc.toJS() as Manifest);
+
+  it('is exactly what scripts/gen-install.ts renders from crds/', () => {
+    expect(readFileSync(path.join(repoRoot, 'deploy/crds.yaml'), 'utf8'), regenerate).toBe(renderCrds(repoRoot));
+  });
+
+  it('holds both CRDs of the dataactions.dev group and nothing else', () => {
+    expect(crds().map((m) => `${m.kind} ${m.metadata.name}`)).toEqual([
+      'CustomResourceDefinition dataactionintegrations.dataactions.dev',
+      'CustomResourceDefinition genesyscloudorganizations.dataactions.dev',
+    ]);
+  });
+
+  it('marks each CRD to be kept by helm uninstall and never pruned or deleted by Argo CD, and synced before the operator', () => {
+    for (const crd of crds()) {
+      expect(crd.metadata['annotations']).toEqual({
+        'helm.sh/resource-policy': 'keep',
+        'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
+        'argocd.argoproj.io/sync-wave': '-3',
+      });
+    }
   });
 });
 

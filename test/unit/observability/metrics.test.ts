@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { createMetrics, type Metrics } from '../../../src/observability/metrics.ts';
 
 /** The value of one sample line (`name{labels} value`) in the Prometheus text, or undefined when absent. */
@@ -14,6 +15,12 @@ function fakeClock(): { now: () => number; advance: (ms: number) => void } {
 }
 
 describe('createMetrics', () => {
+  it('says which version runs in dataaction_operator_build_info, the version package.json holds', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const metrics = createMetrics({ processMetrics: false });
+    expect(await sample(metrics, `dataaction_operator_build_info{version="${version}",nodeversion="${process.version}"}`)).toBe(1);
+  });
+
   it('exposes every agreed metric name once something was recorded', async () => {
     const metrics = createMetrics();
     metrics.observeReconcile('dataactionintegration', 'error', 0.2);

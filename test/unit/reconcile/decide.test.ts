@@ -509,6 +509,19 @@ const scenarios: Scenario[] = [
     events: ['Normal Orphaned'],
   },
   {
+    name: 'orphans an integration of deletionPolicy Delete when its CRD is being deleted (uninstall)',
+    obs: observe({
+      resource: resource({ deleting: true, annotatedId: 'int-1', deletionPolicy: 'Delete', status: READY_STATUS }),
+      desired: undefined,
+      platform: { kind: 'skipped' },
+      kindBeingDeleted: true,
+    }),
+    actions: ['removeFinalizer'],
+    ready: 'Deleting',
+    synced: 'ReconcileSuccess',
+    events: ['Warning OrphanedByCRDDeletion'],
+  },
+  {
     name: 'keeps the finalizer while the organization cannot be reached',
     obs: observe({
       resource: resource({ deleting: true, annotatedId: 'int-1' }),
