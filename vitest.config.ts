@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing but Node; `kube` runs against a real kube-apiserver + etcd
-// (the testbed, started once per run by its global setup) and the platform emulator.
+// Three projects: `unit` needs nothing but Node; `kube` runs against a real kube-apiserver + etcd
+// (the testbed, started once per run by its global setup) and the platform emulator; `soak` is the fault
+// soak's short form (test/soak/README.md), which starts its own testbed, emulators and two operator
+// replicas, and runs after the others so that its timing does not compete with theirs for two cores.
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -9,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/emulator/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/soak/invariants.test.ts'],
           environment: 'node',
         },
       },
@@ -24,6 +26,15 @@ export default defineConfig({
           // One control plane is shared; files run one at a time so operator processes don't compete
           // for the machine's two cores.
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'soak',
+          include: ['test/soak/short.test.ts'],
+          environment: 'node',
+          testTimeout: 20 * 60_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
