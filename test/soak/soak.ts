@@ -60,6 +60,8 @@ export interface SoakResult {
   readonly totalMs: number;
   /** Why the run ended before its cycles were done, if it did. */
   readonly stoppedEarly: string | undefined;
+  /** The flags that shape what a cycle does, for the replay hint. */
+  readonly shape: string;
 }
 
 /** Runs the soak; `signal` stops it between steps (everything started is stopped either way). */
@@ -135,6 +137,14 @@ class Soak {
       cycleDurationsMs: this.cycleDurationsMs,
       totalMs: Date.now() - this.started,
       stoppedEarly: this.stoppedEarly,
+      shape: [
+        `--ops-per-cycle ${this.options.opsPerCycle}`,
+        `--faults-per-cycle ${this.options.faultsPerCycle}`,
+        `--fault-window-ms ${this.options.faultWindowMs}`,
+        `--fillers ${this.options.fillers}`,
+        `--max-resources ${this.options.maxResources}`,
+        `--max-hold-ms ${this.options.maxHoldMs}`,
+      ].join(' '),
     };
   }
 
