@@ -121,6 +121,11 @@ class Soak {
       }
       const began = Date.now();
       await this.cycle(cycle);
+      // An interrupted cycle did not settle: it neither counts nor says anything about the operator.
+      if (this.interrupted()) {
+        this.stoppedEarly = 'interrupted';
+        break;
+      }
       this.cycleDurationsMs.push(Date.now() - began);
       this.cyclesRun = cycle;
     }
@@ -146,6 +151,11 @@ class Soak {
         `--max-hold-ms ${this.options.maxHoldMs}`,
       ].join(' '),
     };
+  }
+
+  /** A method, not a field read: TypeScript would otherwise keep an earlier narrowing of `aborted`. */
+  private interrupted(): boolean {
+    return this.signal?.aborted === true;
   }
 
   killOperators(): void {
@@ -321,6 +331,7 @@ class Soak {
       if (passes >= 2 || Date.now() > deadline || this.signal?.aborted === true) break;
       await this.sleep(2000);
     }
+    if (this.signal?.aborted === true) return;
     violations.push(...(await this.leaks()));
     this.record(cycle, violations);
     this.options.progress(
