@@ -360,6 +360,7 @@ class Soak {
       if (violations.length === 0 || Date.now() > deadline || this.signal?.aborted === true) break;
       await this.sleep(2000);
     }
+    if (this.interrupted()) return;
     violations.push(...(await this.leaks()));
     this.record(cycle, violations);
   }
