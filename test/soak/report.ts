@@ -26,7 +26,11 @@ export function formatSummary(result: SoakResult): string {
     `handovers ${result.handovers}`,
     `apiserver restarts ${result.apiserverRestarts}`,
     `violations ${result.violations.length}${byKind.length === 0 ? '' : ` (${byKind.map(([k, n]) => `${k} ${n}`).join(', ')})`}`,
-    first === undefined ? 'replay: none needed' : `replay: --seed ${result.seed} --cycles ${first} (first failure in cycle ${first})`,
+    first === undefined
+      ? 'replay: none needed'
+      : first > result.cyclesRun
+        ? `replay: --seed ${result.seed} --cycles ${result.cyclesRun} ${result.shape} (failure after the final delete)`
+        : `replay: --seed ${result.seed} --cycles ${first} ${result.shape} (first failure in cycle ${first})`,
     `${(result.totalMs / 1000).toFixed(0)} s, ${(perCycle / 1000).toFixed(1)} s per cycle`,
   ].join(' | ');
 }

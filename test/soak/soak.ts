@@ -60,6 +60,8 @@ export interface SoakResult {
   readonly totalMs: number;
   /** Why the run ended before its cycles were done, if it did. */
   readonly stoppedEarly: string | undefined;
+  /** The flags that shape what a cycle does, for the replay hint. */
+  readonly shape: string;
 }
 
 /** Runs the soak; `signal` stops it between steps (everything started is stopped either way). */
@@ -119,6 +121,11 @@ class Soak {
       }
       const began = Date.now();
       await this.cycle(cycle);
+      // An interrupted cycle did not settle: it neither counts nor says anything about the operator.
+      if (this.interrupted()) {
+        this.stoppedEarly = 'interrupted';
+        break;
+      }
       this.cycleDurationsMs.push(Date.now() - began);
       this.cyclesRun = cycle;
     }
@@ -135,7 +142,20 @@ class Soak {
       cycleDurationsMs: this.cycleDurationsMs,
       totalMs: Date.now() - this.started,
       stoppedEarly: this.stoppedEarly,
+      shape: [
+        `--ops-per-cycle ${this.options.opsPerCycle}`,
+        `--faults-per-cycle ${this.options.faultsPerCycle}`,
+        `--fault-window-ms ${this.options.faultWindowMs}`,
+        `--fillers ${this.options.fillers}`,
+        `--max-resources ${this.options.maxResources}`,
+        `--max-hold-ms ${this.options.maxHoldMs}`,
+      ].join(' '),
     };
+  }
+
+  /** A method, not a field read: TypeScript would otherwise keep an earlier narrowing of `aborted`. */
+  private interrupted(): boolean {
+    return this.signal?.aborted === true;
   }
 
   killOperators(): void {
@@ -311,6 +331,7 @@ class Soak {
       if (passes >= 2 || Date.now() > deadline || this.signal?.aborted === true) break;
       await this.sleep(2000);
     }
+    if (this.signal?.aborted === true) return;
     violations.push(...(await this.leaks()));
     this.record(cycle, violations);
     this.options.progress(
@@ -339,6 +360,7 @@ class Soak {
       if (violations.length === 0 || Date.now() > deadline || this.signal?.aborted === true) break;
       await this.sleep(2000);
     }
+    if (this.interrupted()) return;
     violations.push(...(await this.leaks()));
     this.record(cycle, violations);
   }
