@@ -2,19 +2,7 @@
 // stops at the first error (the status says which); what it learned (ids, the name chosen, the state)
 // comes back as status fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import {
-  ANNOTATIONS,
-  DATA_ACTION_INTEGRATION_NAMES,
-  EVENT_REASONS,
-  FINALIZER,
-  GROUP,
-  VERSION,
-  type DataActionIntegrationStatus,
-} from '../api/index.ts';
-import { objectPath } from '../kube/clients.ts';
-import { addFinalizer, patchMetadata, removeFinalizer } from '../kube/metadata.ts';
-import { writeStatus } from '../kube/status-writer.ts';
-import { transportFor } from '../kube/transport.ts';
+import { ANNOTATIONS, EVENT_REASONS, FINALIZER, type DataActionIntegrationStatus } from '../api/index.ts';
 import { isPlatformError, provesNothingCreated, type IntegrationConfig, type PlatformClient } from '../platform/index.ts';
 import { CREATE_SEND_WITHIN_MS } from './decide.ts';
 import type { ReconcilerDeps } from './deps.ts';
@@ -35,20 +23,15 @@ export interface ActOutcome {
 type StatusFields = { -readonly [K in keyof DataActionIntegrationStatus]?: DataActionIntegrationStatus[K] | undefined };
 
 export async function act(deps: ReconcilerDeps, context: ObservedContext, actions: readonly Action[]): Promise<ActOutcome> {
-  const ref = {
-    group: GROUP,
-    version: VERSION,
-    plural: DATA_ACTION_INTEGRATION_NAMES.plural,
-    namespace: context.resource.metadata.namespace ?? '',
-    name: context.resource.metadata.name,
-  };
+  const writer = deps.integrationWriter;
   let object = context.object;
   const status: StatusFields = {};
   const events: EventNote[] = [];
   let released = false;
   let writtenCredential: string | undefined;
   const uid = context.resource.metadata.uid ?? '';
-  const { namespace, name } = ref;
+  const namespace = context.resource.metadata.namespace ?? '';
+  const name = context.resource.metadata.name;
 
   // The config observe read is current for the first config write of this pass only.
   let knownConfig = context.config;
@@ -58,17 +41,12 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
     return config;
   };
   const annotate = async (annotations: Record<string, string | null>): Promise<void> => {
-    object = await patchMetadata(deps.kc, ref, { annotations }, object.metadata?.resourceVersion ?? '');
+    object = await writer.annotate(object, annotations);
   };
   // What the platform holds is recorded with a write that no unrelated change (a label, another
-  // annotation) can refuse: a merge patch of just these annotations, without a resourceVersion.
+  // annotation) can refuse.
   const record = async (annotations: Record<string, string | null>): Promise<void> => {
-    object = await transportFor(deps.kc).request<KubernetesObject>({
-      method: 'PATCH',
-      path: objectPath(ref),
-      contentType: 'application/merge-patch+json',
-      body: { metadata: { annotations } },
-    });
+    object = await writer.annotateUnguarded(object, annotations);
   };
   const nowStamp = (): string => new Date(deps.now()).toISOString();
   /** After a create failed: forget the pending mark when nothing was made, restart its grace when it may have been. */
@@ -83,7 +61,7 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
 
   /** The id goes to status first, then the annotation (clearing the marks): observe reads either. */
   const recordIntegration = async (id: string): Promise<void> => {
-    await writeStatus(deps.kc, ref, undefined, { integrationId: id });
+    await writer.writeStatus(object, undefined, { integrationId: id });
     await record({ [ANNOTATIONS.integrationId]: id, [ANNOTATIONS.createPending]: null, [ANNOTATIONS.integrationMissingSince]: null });
   };
 
@@ -91,10 +69,10 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
     for (const action of actions) {
       switch (action.type) {
         case 'addFinalizer':
-          object = await addFinalizer(deps.kc, ref, object, FINALIZER);
+          object = await writer.addFinalizer(object, FINALIZER);
           break;
         case 'removeFinalizer':
-          object = await removeFinalizer(deps.kc, ref, object, FINALIZER);
+          object = await writer.removeFinalizer(object, FINALIZER);
           released = true;
           break;
         case 'markCreatePending':
@@ -133,7 +111,7 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
         case 'forgetIntegrationId': {
           // Status first, as when recording: observe falls back to the status's id when the annotation has none.
           const forgotten = context.resource.status?.integrationId;
-          if (forgotten !== undefined) await writeStatus(deps.kc, ref, { integrationId: forgotten }, {});
+          if (forgotten !== undefined) await writer.writeStatus(object, { integrationId: forgotten }, {});
           await record({ [ANNOTATIONS.integrationId]: null, [ANNOTATIONS.integrationMissingSince]: null });
           break;
         }
@@ -145,7 +123,7 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
             await client().updateCredential(id, request);
             if (id !== context.resource.status?.credentialId) {
               // A credential found by its name (a create whose answer was lost): now it is recorded.
-              await writeStatus(deps.kc, ref, undefined, { credentialId: id });
+              await writer.writeStatus(object, undefined, { credentialId: id });
               if (object.metadata?.annotations?.[ANNOTATIONS.credentialCreatePending] !== undefined) {
                 await record({ [ANNOTATIONS.credentialCreatePending]: null });
               }
@@ -158,7 +136,7 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
               throw error;
             }
             // Recorded at once, status first, so that a failure before the link is written leaves no unknown credential.
-            await writeStatus(deps.kc, ref, undefined, { credentialId: id });
+            await writer.writeStatus(object, undefined, { credentialId: id });
             await record({ [ANNOTATIONS.credentialCreatePending]: null });
           }
           writtenCredential = id;

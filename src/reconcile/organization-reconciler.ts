@@ -4,33 +4,40 @@ import {
   CONDITION_TYPES,
   EVENT_REASONS,
   FINALIZER,
-  GROUP,
   ORGANIZATION_NAMES,
   ORGANIZATION_READY_REASONS,
-  VERSION,
+  setCondition,
+  type Condition,
   type OrganizationStatus,
 } from '../api/index.ts';
 import { INTEGRATION_KINDS } from '../integrations/index.ts';
-import { isConflict, isNotFound } from '../kube/errors.ts';
-import { addFinalizer, removeFinalizer } from '../kube/metadata.ts';
-import { setCondition, writeStatus, type Condition as KubeCondition } from '../kube/status-writer.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor } from './error-reasons.ts';
-import { jitter, ReconcileError, type ReconcileResult } from './requeue.ts';
+import { isWriteRace, jitter, ReconcileError, settleWriteRaces, type ReconcileResult } from './requeue.ts';
 import { openSession, parseOrganization } from './org-access.ts';
 
 /** How often to look again while integrations still hold a deleted organization. */
 const IN_USE_POLL_MS = 5_000;
 
 export async function reconcileOrganization(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
+  const log = deps.logger.child({ kind: ORGANIZATION_NAMES.kind, namespace, name });
+  return settleWriteRaces(log, () => reconcileOnce(deps, log, namespace, name));
+}
+
+async function reconcileOnce(
+  deps: ReconcilerDeps,
+  log: ReconcilerDeps['logger'],
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
   const key = `${namespace}/${name}`;
   const object = deps.organizations.get(namespace, name);
   if (object === undefined) {
     deps.sessions.forget(key);
     return {};
   }
-  const ref = { group: GROUP, version: VERSION, plural: ORGANIZATION_NAMES.plural, namespace, name };
-  const log = deps.logger.child({ kind: ORGANIZATION_NAMES.kind, namespace, name });
+  const write = (current: OrganizationStatus, desired: OrganizationStatus): Promise<boolean> =>
+    deps.organizationWriter.writeStatus(object, current, desired);
   const org = parseOrganization(object);
   const current = (object as { status?: OrganizationStatus }).status ?? {};
   const generation = object.metadata?.generation ?? 0;
@@ -41,33 +48,27 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
     .sort();
   const finalizers = object.metadata?.finalizers ?? [];
 
-  try {
-    if (object.metadata?.deletionTimestamp !== undefined) {
-      if (!finalizers.includes(FINALIZER)) return {};
-      if (users.length > 0) {
-        await write(deps, ref, current, { ...current, inUseBy: users });
-        deps.events.record(
-          object,
-          'Warning',
-          EVENT_REASONS.inUse,
-          `Still used by ${users.length} DataActionIntegration(s): ${users.slice(0, 10).join(', ')}`,
-        );
-        return { requeueAfterMs: IN_USE_POLL_MS };
-      }
-      await removeFinalizer(deps.kc, ref, object, FINALIZER);
-      deps.sessions.forget(key);
-      log.info('Released the organization: no integration uses it');
-      return {};
+  if (object.metadata?.deletionTimestamp !== undefined) {
+    if (!finalizers.includes(FINALIZER)) return {};
+    if (users.length > 0) {
+      await write(current, { ...current, inUseBy: users });
+      deps.events.record(
+        object,
+        'Warning',
+        EVENT_REASONS.inUse,
+        `Still used by ${users.length} DataActionIntegration(s): ${users.slice(0, 10).join(', ')}`,
+      );
+      return { requeueAfterMs: IN_USE_POLL_MS };
     }
-    await addFinalizer(deps.kc, ref, object, FINALIZER);
-  } catch (error) {
-    if (isConflict(error)) return { requeueAfterMs: 100 };
-    if (isNotFound(error)) return {};
-    throw error;
+    await deps.organizationWriter.removeFinalizer(object, FINALIZER);
+    deps.sessions.forget(key);
+    log.info('Released the organization: no integration uses it');
+    return {};
   }
+  await deps.organizationWriter.addFinalizer(object, FINALIZER);
 
   const now = new Date(deps.now());
-  const ready = (status: 'True' | 'False', reason: string, message: string): KubeCondition[] =>
+  const ready = (status: 'True' | 'False', reason: string, message: string): Condition[] =>
     setCondition(
       current.conditions,
       { type: CONDITION_TYPES.ready, status, reason, message: deps.scrubber.scrub(message), observedGeneration: generation },
@@ -75,7 +76,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
     );
 
   if (org === undefined) {
-    await write(deps, ref, current, {
+    await write(current, {
       ...current,
       observedGeneration: generation,
       inUseBy: users,
@@ -85,7 +86,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
   }
   const opened = await openSession(deps, org);
   if (!opened.ok) {
-    await write(deps, ref, current, {
+    await write(current, {
       ...current,
       observedGeneration: generation,
       inUseBy: users,
@@ -100,7 +101,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
   if (wasReady && current.observedGeneration === generation && sinceRefresh < deps.resyncMs / 2) {
     // Woken by an integration coming or going: only who uses the org changed. The platform is read
     // again at the resync.
-    await write(deps, ref, current, { ...current, inUseBy: users });
+    await write(current, { ...current, inUseBy: users });
     return { requeueAfterMs: Math.max(1_000, deps.resyncMs - sinceRefresh) };
   }
   try {
@@ -120,7 +121,7 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
       });
     }
     session.refreshedAt = deps.now();
-    await write(deps, ref, current, {
+    await write(current, {
       observedGeneration: generation,
       organizationId: me.id,
       organizationName: me.name,
@@ -134,15 +135,14 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
     }
     return { requeueAfterMs: jitter(deps.resyncMs) };
   } catch (error) {
-    if (isConflict(error)) return { requeueAfterMs: 100 };
-    if (isNotFound(error)) return {};
+    if (isWriteRace(error)) throw error;
     const verdict = verdictFor(error);
     const message = deps.scrubber.scrub(verdict.message);
     // A passing failure (5xx, timeout, 429) leaves a Ready organization Ready: flipping it would block
     // every integration's reconcile and deletion for a blip. Only a terminal failure (or a first connect
     // that never succeeded) says Ready=False.
     if (verdict.terminal || !wasReady) {
-      await write(deps, ref, current, {
+      await write(current, {
         ...current,
         observedGeneration: generation,
         inUseBy: users,
@@ -157,13 +157,4 @@ export async function reconcileOrganization(deps: ReconcilerDeps, namespace: str
     if (verdict.retryAfterMs !== undefined) return { requeueAfterMs: verdict.retryAfterMs };
     throw new ReconcileError(verdict.reason, message);
   }
-}
-
-async function write(
-  deps: ReconcilerDeps,
-  ref: { group: string; version: string; plural: string; namespace: string; name: string },
-  current: OrganizationStatus,
-  desired: OrganizationStatus,
-): Promise<void> {
-  await writeStatus(deps.kc, ref, current, desired);
 }
