@@ -143,20 +143,6 @@ export async function act(deps: ReconcilerDeps, context: ObservedContext, action
           status.credentialId = id;
           status.credentialsRevision = action.revision;
           events.push({ type: 'Normal', reason: EVENT_REASONS.credentialsWritten, message: `Wrote credential ${id} from the Secret` });
-          if (id !== action.credentialId && !actions.some((a) => a.type === 'configure' && a.link !== undefined)) {
-            await configure(
-              deps,
-              context,
-              client(),
-              {
-                integrationId: context.resource.metadata.annotations?.[ANNOTATIONS.integrationId] ?? status.integrationId ?? '',
-                link: { slot: context.resolved?.credentialSlot ?? context.kind.credentialSlot, credentialId: id },
-              },
-              events,
-              status,
-              takeKnownConfig(),
-            );
-          }
           break;
         }
         case 'configure': {
