@@ -19,6 +19,7 @@ import { createEventRecorder } from './kube/events.ts';
 import { integrationCrdDeletionProbe } from './kube/crd-deletion.ts';
 import { createInformer, createSecretInformer, readSecretData, type Informer } from './kube/informer.ts';
 import type { KubeLog } from './kube/log.ts';
+import { createResourceWriter } from './kube/resource-writer.ts';
 import { createSecretDataCache } from './kube/secret-data-cache.ts';
 import type { Readiness } from './observability/health-server.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -67,7 +68,8 @@ export function createOperator(options: OperatorOptions): Operator {
   const recorder = createEventRecorder(kc, { component: 'dataaction-operator', host: config.identity, log: kubeLog });
 
   const deps: ReconcilerDeps = {
-    kc,
+    integrationWriter: createResourceWriter(kc, DATA_ACTION_INTEGRATION_RESOURCE),
+    organizationWriter: createResourceWriter(kc, ORGANIZATION_RESOURCE),
     integrations,
     organizations,
     readSecret: (namespace, name) => secretData.read(namespace, name),

@@ -26,6 +26,31 @@ export const ConditionsSchema = z
   .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
   .describe('The latest available observations of the resource.');
 
+/** A condition as the reconciler decides it; setCondition stamps the transition time. */
+export type ConditionUpdate = Omit<Condition, 'lastTransitionTime'>;
+
+export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
+  return conditions?.find((condition) => condition.type === type);
+}
+
+/**
+ * Sets one condition, like apimachinery's meta.SetStatusCondition: `lastTransitionTime` moves only
+ * when the status flips, so it tells a person since when the condition has held. Order is kept; a new
+ * type is appended. Pure: returns a new array.
+ */
+export function setCondition(conditions: readonly Condition[] | undefined, next: ConditionUpdate, now: Date): Condition[] {
+  const existing = findCondition(conditions, next.type);
+  const lastTransitionTime = existing !== undefined && existing.status === next.status ? existing.lastTransitionTime : formatTime(now);
+  const updated: Condition = { ...next, lastTransitionTime };
+  if (existing === undefined) return [...(conditions ?? []), updated];
+  return (conditions ?? []).map((condition) => (condition.type === next.type ? updated : condition));
+}
+
+/** metav1.Time's wire format: RFC 3339 without fractional seconds. */
+export function formatTime(time: Date): string {
+  return time.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
 export const CONDITION_TYPES = { ready: 'Ready', synced: 'Synced' } as const;
 
 /** Reasons of a DataActionIntegration's Ready condition. */

@@ -1,7 +1,14 @@
-// Errors from the Kubernetes API, with a stable `code` the reconciler can switch on.
+// Errors from the Kubernetes API, with a stable `code` the reconciler can switch on (the two it reacts to,
+// a conflict and a 404, are named in src/lib/resource-writer.ts).
+import { WRITE_RACE_CODES } from '../lib/resource-writer.ts';
 
 export type KubeErrorCode =
-  'KubeConflict' | 'KubeNotFound' | 'KubeGone' | 'KubeForbidden' | 'KubeInvalid' | 'KubeUnavailable' | 'KubeRequestFailed';
+  | (typeof WRITE_RACE_CODES)[keyof typeof WRITE_RACE_CODES]
+  | 'KubeGone'
+  | 'KubeForbidden'
+  | 'KubeInvalid'
+  | 'KubeUnavailable'
+  | 'KubeRequestFailed';
 
 /** A Kubernetes `Status` body, as the API server sends it with an error. */
 export interface KubeStatus {
@@ -35,9 +42,9 @@ export class ConflictError extends KubeApiError {
 function codeForStatus(statusCode: number): KubeErrorCode {
   switch (statusCode) {
     case 409:
-      return 'KubeConflict';
+      return WRITE_RACE_CODES.conflict;
     case 404:
-      return 'KubeNotFound';
+      return WRITE_RACE_CODES.notFound;
     case 410:
       return 'KubeGone';
     case 401:

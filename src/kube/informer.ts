@@ -95,8 +95,9 @@ function stripManagedFields<T extends KubernetesObject>(object: T): T {
   return object;
 }
 
-export function createInformer<T extends KubernetesObject>(kc: KubeConfig, options: InformerOptions<T>): Informer<T> {
-  const settings: Settings<T> = {
+/** The options with their defaults filled in. */
+function settingsFrom<T extends KubernetesObject>(kc: KubeConfig, options: InformerOptions<T>): Settings<T> {
+  return {
     transport: options.transport ?? transportFor(kc),
     resource: options.resource,
     name: options.name ?? options.resource.plural,
@@ -113,6 +114,10 @@ export function createInformer<T extends KubernetesObject>(kc: KubeConfig, optio
     log: options.log ?? silentLog,
     hooks: options.hooks ?? {},
   };
+}
+
+export function createInformer<T extends KubernetesObject>(kc: KubeConfig, options: InformerOptions<T>): Informer<T> {
+  const settings = settingsFrom(kc, options);
   const handlers: { [E in keyof InformerHandlers<T>]: Set<InformerHandlers<T>[E]> } = {
     add: new Set(),
     update: new Set(),

@@ -1,37 +1,8 @@
-// Status conditions in metav1.Condition shape, and a writer that patches /status only when it changed,
-// so a resync at steady state makes no writes.
+// A writer that patches /status only when it changed, so a resync at steady state makes no writes. The
+// conditions it writes are set by src/api/conditions.ts's setCondition.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { objectPath, type ObjectRef } from './clients.ts';
 import { transportFor } from './transport.ts';
-import type { Condition } from '../api/conditions.ts';
-
-// metav1.Condition is defined once, with the CRD schema it is generated from.
-export type { Condition, ConditionStatus } from '../api/conditions.ts';
-
-/** A condition as the reconciler decides it; the transition time is the writer's business. */
-export type ConditionUpdate = Omit<Condition, 'lastTransitionTime'>;
-
-export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
-  return conditions?.find((condition) => condition.type === type);
-}
-
-/**
- * Sets one condition, like apimachinery's meta.SetStatusCondition: `lastTransitionTime` moves only
- * when the status flips, so it tells a person since when the condition has held. Order is kept; a new
- * type is appended. Pure: returns a new array.
- */
-export function setCondition(conditions: readonly Condition[] | undefined, next: ConditionUpdate, now: Date): Condition[] {
-  const existing = findCondition(conditions, next.type);
-  const lastTransitionTime = existing !== undefined && existing.status === next.status ? existing.lastTransitionTime : formatTime(now);
-  const updated: Condition = { ...next, lastTransitionTime };
-  if (existing === undefined) return [...(conditions ?? []), updated];
-  return (conditions ?? []).map((condition) => (condition.type === next.type ? updated : condition));
-}
-
-/** metav1.Time's wire format: RFC 3339 without fractional seconds. */
-export function formatTime(time: Date): string {
-  return time.toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 /** True when `desired` differs from `current` as JSON would: key order and undefined members don't count. */
 export function statusChanged(current: unknown, desired: unknown): boolean {

@@ -2,22 +2,10 @@
 // stops at the first error (the status says which); what it learned (ids, the name chosen, the state)
 // comes back as status fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import {
-  ANNOTATIONS,
-  DATA_ACTION_INTEGRATION_NAMES,
-  EVENT_REASONS,
-  FINALIZER,
-  GROUP,
-  VERSION,
-  type DataActionIntegrationStatus,
-} from '../api/index.ts';
-import { objectPath } from '../kube/clients.ts';
-import { addFinalizer, patchMetadata, removeFinalizer } from '../kube/metadata.ts';
-import { writeStatus } from '../kube/status-writer.ts';
-import { transportFor } from '../kube/transport.ts';
+import { ANNOTATIONS, EVENT_REASONS, FINALIZER, type DataActionIntegrationStatus } from '../api/index.ts';
 import { isPlatformError, provesNothingCreated, type IntegrationConfig, type PlatformClient } from '../platform/index.ts';
 import { CREATE_SEND_WITHIN_MS } from './decide.ts';
-import type { ReconcilerDeps } from './deps.ts';
+import type { ReconcilerDeps, ResourceWriter } from './deps.ts';
 import type { Action, EventNote } from './model.ts';
 import { chooseName } from './names.ts';
 import { credentialName, type ObservedContext } from './observe.ts';
@@ -35,180 +23,178 @@ export interface ActOutcome {
 type StatusFields = { -readonly [K in keyof DataActionIntegrationStatus]?: DataActionIntegrationStatus[K] | undefined };
 
 export async function act(deps: ReconcilerDeps, context: ObservedContext, actions: readonly Action[]): Promise<ActOutcome> {
-  const ref = {
-    group: GROUP,
-    version: VERSION,
-    plural: DATA_ACTION_INTEGRATION_NAMES.plural,
-    namespace: context.resource.metadata.namespace ?? '',
-    name: context.resource.metadata.name,
-  };
-  let object = context.object;
-  const status: StatusFields = {};
-  const events: EventNote[] = [];
-  let released = false;
-  let writtenCredential: string | undefined;
-  const uid = context.resource.metadata.uid ?? '';
-  const { namespace, name } = ref;
+  const pass = new Pass(deps, context);
+  try {
+    for (const action of actions) await pass.carryOut(action);
+  } catch (error) {
+    return pass.outcome(error);
+  }
+  return pass.outcome(undefined);
+}
 
-  // The config observe read is current for the first config write of this pass only.
-  let knownConfig = context.config;
-  const takeKnownConfig = (): IntegrationConfig | undefined => {
-    const config = knownConfig;
-    knownConfig = undefined;
-    return config;
-  };
-  const annotate = async (annotations: Record<string, string | null>): Promise<void> => {
-    object = await patchMetadata(deps.kc, ref, { annotations }, object.metadata?.resourceVersion ?? '');
-  };
-  // What the platform holds is recorded with a write that no unrelated change (a label, another
-  // annotation) can refuse: a merge patch of just these annotations, without a resourceVersion.
-  const record = async (annotations: Record<string, string | null>): Promise<void> => {
-    object = await transportFor(deps.kc).request<KubernetesObject>({
-      method: 'PATCH',
-      path: objectPath(ref),
-      contentType: 'application/merge-patch+json',
-      body: { metadata: { annotations } },
-    });
-  };
-  const nowStamp = (): string => new Date(deps.now()).toISOString();
+/** One pass of act: the object as last written, and what was learned on the way. */
+class Pass {
+  object: KubernetesObject;
+  readonly status: StatusFields = {};
+  readonly events: EventNote[] = [];
+  released = false;
+  /** The credential written in this pass, which a configure action's link may name. */
+  writtenCredential: string | undefined;
+  /** The config observe read is current for the first config write of this pass only. */
+  private knownConfig: IntegrationConfig | undefined;
+  private readonly writer: ResourceWriter;
+
+  constructor(
+    readonly deps: ReconcilerDeps,
+    readonly context: ObservedContext,
+  ) {
+    this.object = context.object;
+    this.knownConfig = context.config;
+    this.writer = deps.integrationWriter;
+  }
+
+  outcome(error: unknown): ActOutcome {
+    return { status: this.status, events: this.events, object: this.object, released: this.released, error };
+  }
+
+  async carryOut(action: Action): Promise<void> {
+    switch (action.type) {
+      case 'addFinalizer':
+        this.object = await this.writer.addFinalizer(this.object, FINALIZER);
+        return;
+      case 'removeFinalizer':
+        this.object = await this.writer.removeFinalizer(this.object, FINALIZER);
+        this.released = true;
+        return;
+      case 'markCreatePending':
+        // Guarded by resourceVersion: if another writer got there first, nothing is created.
+        return this.annotate({ [ANNOTATIONS.createPending]: this.nowStamp() });
+      case 'markCredentialPending':
+        return this.annotate({ [ANNOTATIONS.credentialCreatePending]: this.nowStamp() });
+      case 'markMissing': {
+        const key = action.what === 'integration' ? ANNOTATIONS.integrationMissingSince : ANNOTATIONS.credentialMissingSince;
+        return this.record({ [key]: action.at === undefined ? null : new Date(action.at).toISOString() });
+      }
+      case 'createIntegration':
+        return this.createIntegration(action.typeId, action.markerName);
+      case 'recordIntegrationId':
+        return this.recordIntegration(action.id);
+      case 'forgetIntegrationId':
+        return this.forgetIntegration();
+      case 'writeCredential':
+        return this.writeCredential(action);
+      case 'configure':
+        return this.configure(action);
+      case 'setState': {
+        const updated = await this.client().setIntendedState(action.integrationId, action.state);
+        this.status.state = updated.reportedState?.code;
+        return;
+      }
+      case 'deleteIntegration':
+        return ignoreNotFound(this.client().deleteIntegration(action.id));
+      case 'deleteCredential':
+        return ignoreNotFound(this.client().deleteCredential(action.id));
+    }
+  }
+
+  private async annotate(annotations: Record<string, string | null>): Promise<void> {
+    this.object = await this.writer.annotate(this.object, annotations);
+  }
+
+  /** What the platform holds is recorded with a write that no unrelated change (a label, another annotation) can refuse. */
+  private async record(annotations: Record<string, string | null>): Promise<void> {
+    this.object = await this.writer.annotateUnguarded(this.object, annotations);
+  }
+
+  private nowStamp(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+
   /** After a create failed: forget the pending mark when nothing was made, restart its grace when it may have been. */
-  const settlePending = async (key: string, error: unknown): Promise<void> => {
-    if (provesNothingCreated(error)) await record({ [key]: null });
-    else await record({ [key]: nowStamp() });
-  };
-  const client = (): PlatformClient => {
-    if (context.session === undefined) throw new Error('No platform session for this action');
-    return context.session.client;
-  };
+  private async settlePending(key: string, error: unknown): Promise<void> {
+    if (provesNothingCreated(error)) await this.record({ [key]: null });
+    else await this.record({ [key]: this.nowStamp() });
+  }
+
+  private client(): PlatformClient {
+    if (this.context.session === undefined) throw new Error('No platform session for this action');
+    return this.context.session.client;
+  }
+
+  private async createIntegration(typeId: string, markerName: string): Promise<void> {
+    let created;
+    try {
+      // Sent within a deadline shorter than the grace period counted from the pending mark.
+      created = await this.client().createIntegration(
+        { integrationTypeId: typeId, name: markerName },
+        { sendWithinMs: CREATE_SEND_WITHIN_MS },
+      );
+    } catch (error) {
+      await this.settlePending(ANNOTATIONS.createPending, error);
+      throw error;
+    }
+    await this.recordIntegration(created.id);
+    this.events.push({ type: 'Normal', reason: EVENT_REASONS.created, message: `Created integration ${created.id} on the platform` });
+  }
 
   /** The id goes to status first, then the annotation (clearing the marks): observe reads either. */
-  const recordIntegration = async (id: string): Promise<void> => {
-    await writeStatus(deps.kc, ref, undefined, { integrationId: id });
-    await record({ [ANNOTATIONS.integrationId]: id, [ANNOTATIONS.createPending]: null, [ANNOTATIONS.integrationMissingSince]: null });
-  };
-
-  try {
-    for (const action of actions) {
-      switch (action.type) {
-        case 'addFinalizer':
-          object = await addFinalizer(deps.kc, ref, object, FINALIZER);
-          break;
-        case 'removeFinalizer':
-          object = await removeFinalizer(deps.kc, ref, object, FINALIZER);
-          released = true;
-          break;
-        case 'markCreatePending':
-          // Guarded by resourceVersion: if another writer got there first, nothing is created.
-          await annotate({ [ANNOTATIONS.createPending]: nowStamp() });
-          break;
-        case 'markCredentialPending':
-          await annotate({ [ANNOTATIONS.credentialCreatePending]: nowStamp() });
-          break;
-        case 'markMissing': {
-          const key = action.what === 'integration' ? ANNOTATIONS.integrationMissingSince : ANNOTATIONS.credentialMissingSince;
-          await record({ [key]: action.at === undefined ? null : new Date(action.at).toISOString() });
-          break;
-        }
-        case 'createIntegration': {
-          let created;
-          try {
-            // Sent within a deadline shorter than the grace period counted from the pending mark.
-            created = await client().createIntegration(
-              { integrationTypeId: action.typeId, name: action.markerName },
-              { sendWithinMs: CREATE_SEND_WITHIN_MS },
-            );
-          } catch (error) {
-            await settlePending(ANNOTATIONS.createPending, error);
-            throw error;
-          }
-          await recordIntegration(created.id);
-          status.integrationId = created.id;
-          events.push({ type: 'Normal', reason: EVENT_REASONS.created, message: `Created integration ${created.id} on the platform` });
-          break;
-        }
-        case 'recordIntegrationId':
-          await recordIntegration(action.id);
-          status.integrationId = action.id;
-          break;
-        case 'forgetIntegrationId': {
-          // Status first, as when recording: observe falls back to the status's id when the annotation has none.
-          const forgotten = context.resource.status?.integrationId;
-          if (forgotten !== undefined) await writeStatus(deps.kc, ref, { integrationId: forgotten }, {});
-          await record({ [ANNOTATIONS.integrationId]: null, [ANNOTATIONS.integrationMissingSince]: null });
-          break;
-        }
-        case 'writeCredential': {
-          const request = { name: credentialName({ namespace, name, uid }), typeName: action.typeName, fields: action.fields };
-          let id = action.credentialId;
-          if (id !== undefined) {
-            // A 404 here is not believed at once: observe confirms it over the grace period.
-            await client().updateCredential(id, request);
-            if (id !== context.resource.status?.credentialId) {
-              // A credential found by its name (a create whose answer was lost): now it is recorded.
-              await writeStatus(deps.kc, ref, undefined, { credentialId: id });
-              if (object.metadata?.annotations?.[ANNOTATIONS.credentialCreatePending] !== undefined) {
-                await record({ [ANNOTATIONS.credentialCreatePending]: null });
-              }
-            }
-          } else {
-            try {
-              id = (await client().createCredential(request, { sendWithinMs: CREATE_SEND_WITHIN_MS })).id;
-            } catch (error) {
-              await settlePending(ANNOTATIONS.credentialCreatePending, error);
-              throw error;
-            }
-            // Recorded at once, status first, so that a failure before the link is written leaves no unknown credential.
-            await writeStatus(deps.kc, ref, undefined, { credentialId: id });
-            await record({ [ANNOTATIONS.credentialCreatePending]: null });
-          }
-          writtenCredential = id;
-          status.credentialId = id;
-          status.credentialsRevision = action.revision;
-          events.push({ type: 'Normal', reason: EVENT_REASONS.credentialsWritten, message: `Wrote credential ${id} from the Secret` });
-          if (id !== action.credentialId && !actions.some((a) => a.type === 'configure' && a.link !== undefined)) {
-            await configure(
-              deps,
-              context,
-              client(),
-              {
-                integrationId: context.resource.metadata.annotations?.[ANNOTATIONS.integrationId] ?? status.integrationId ?? '',
-                link: { slot: context.resolved?.credentialSlot ?? context.kind.credentialSlot, credentialId: id },
-              },
-              events,
-              status,
-              takeKnownConfig(),
-            );
-          }
-          break;
-        }
-        case 'configure': {
-          const link =
-            action.link === undefined
-              ? undefined
-              : {
-                  slot: action.link.slot,
-                  credentialId: action.link.credentialId === undefined ? (writtenCredential ?? null) : action.link.credentialId,
-                };
-          await configure(deps, context, client(), { ...action, link }, events, status, takeKnownConfig());
-          break;
-        }
-        case 'setState': {
-          const updated = await client().setIntendedState(action.integrationId, action.state);
-          status.state = updated.reportedState?.code;
-          break;
-        }
-        case 'deleteIntegration':
-          await ignoreNotFound(client().deleteIntegration(action.id));
-          break;
-        case 'deleteCredential':
-          await ignoreNotFound(client().deleteCredential(action.id));
-          break;
-      }
-    }
-  } catch (error) {
-    return { status, events, object, released, error };
+  private async recordIntegration(id: string): Promise<void> {
+    await this.writer.writeStatus(this.object, undefined, { integrationId: id });
+    await this.record({ [ANNOTATIONS.integrationId]: id, [ANNOTATIONS.createPending]: null, [ANNOTATIONS.integrationMissingSince]: null });
+    this.status.integrationId = id;
   }
-  return { status, events, object, released, error: undefined };
+
+  /** Status first, as when recording: observe falls back to the status's id when the annotation has none. */
+  private async forgetIntegration(): Promise<void> {
+    const forgotten = this.context.resource.status?.integrationId;
+    if (forgotten !== undefined) await this.writer.writeStatus(this.object, { integrationId: forgotten }, {});
+    await this.record({ [ANNOTATIONS.integrationId]: null, [ANNOTATIONS.integrationMissingSince]: null });
+  }
+
+  private async writeCredential(action: Extract<Action, { type: 'writeCredential' }>): Promise<void> {
+    const { metadata } = this.context.resource;
+    const owner = { namespace: metadata.namespace ?? '', name: metadata.name, uid: metadata.uid ?? '' };
+    const request = { name: credentialName(owner), typeName: action.typeName, fields: action.fields };
+    let id = action.credentialId;
+    if (id !== undefined) {
+      // A 404 here is not believed at once: observe confirms it over the grace period.
+      await this.client().updateCredential(id, request);
+      if (id !== this.context.resource.status?.credentialId) {
+        // A credential found by its name (a create whose answer was lost): now it is recorded.
+        await this.writer.writeStatus(this.object, undefined, { credentialId: id });
+        if (this.object.metadata?.annotations?.[ANNOTATIONS.credentialCreatePending] !== undefined) {
+          await this.record({ [ANNOTATIONS.credentialCreatePending]: null });
+        }
+      }
+    } else {
+      try {
+        id = (await this.client().createCredential(request, { sendWithinMs: CREATE_SEND_WITHIN_MS })).id;
+      } catch (error) {
+        await this.settlePending(ANNOTATIONS.credentialCreatePending, error);
+        throw error;
+      }
+      // Recorded at once, status first, so that a failure before the link is written leaves no unknown credential.
+      await this.writer.writeStatus(this.object, undefined, { credentialId: id });
+      await this.record({ [ANNOTATIONS.credentialCreatePending]: null });
+    }
+    this.writtenCredential = id;
+    this.status.credentialId = id;
+    this.status.credentialsRevision = action.revision;
+    this.events.push({ type: 'Normal', reason: EVENT_REASONS.credentialsWritten, message: `Wrote credential ${id} from the Secret` });
+  }
+
+  private async configure(action: Extract<Action, { type: 'configure' }>): Promise<void> {
+    const link =
+      action.link === undefined
+        ? undefined
+        : {
+            slot: action.link.slot,
+            credentialId: action.link.credentialId === undefined ? (this.writtenCredential ?? null) : action.link.credentialId,
+          };
+    const known = this.knownConfig;
+    this.knownConfig = undefined;
+    await configure(this.deps, this.context, this.client(), { ...action, link }, this.events, this.status, known);
+  }
 }
 
 interface ConfigureRequest {

@@ -9,6 +9,7 @@ import type {
   DesiredIntegration,
   EventNote,
   IntendedState,
+  NameChange,
   Observation,
   ObservedIntegration,
   ObservedResource,
@@ -248,22 +249,53 @@ function decideExisting(
     return settle([], {}, verdict, verdict, events, undefined);
   }
   const actions: Action[] = [...finalizer, ...recordFound(resource, integration.id)];
-  const drift: string[] = [];
-  const { config } = integration;
-  const status = resource.status;
-  const statusPatch: Partial<typeof status> = {
-    integrationId: integration.id,
-    integrationTypeId: integration.typeId,
-  };
+  const statusPatch: Partial<ObservedResource['status']> = { integrationId: integration.id, integrationTypeId: integration.typeId };
   const credential = decideCredential(obs, desired, integration);
   if (credential.wait !== undefined)
     return settle([...actions, ...credential.actions], statusPatch, keptReady(resource), credential.wait, events, PENDING_POLL_MS);
-  actions.push(...credential.actions);
-  drift.push(...credential.drift);
-  const link = credential.link;
+  const config = decideConfig(resource, desired, integration, credential.link);
+  const state = decideState(resource, desired, integration);
+  // A credential replaced by a new one goes once the new one is linked: nothing is left unlinked.
+  actions.push(...credential.actions, ...config.actions, ...credential.cleanup, ...state.actions);
+  const drift = [...credential.drift, ...config.drift, ...state.drift];
 
-  // Name: stable once set, until displayName changes.
-  let name: { base: string; prefer: string | undefined } | undefined;
+  const spun = resource.status.observedGeneration === resource.generation && isTrue(resource.status, CONDITION_TYPES.ready);
+  if (spun && drift.length > 0) {
+    events.push({
+      type: 'Normal',
+      reason: EVENT_REASONS.driftReverted,
+      message: `Reverted changes made on the platform to the ${drift.join(', ')}`,
+    });
+  }
+  if (state.change && !spun) {
+    events.push({
+      type: 'Normal',
+      reason: desired.active ? EVENT_REASONS.activating : EVENT_REASONS.deactivating,
+      message: `Set integration ${integration.id} ${desired.active ? 'Active' : 'Inactive'}`,
+    });
+  }
+  if (config.keptName !== undefined) statusPatch.platformName = config.keptName;
+  if (!state.change) statusPatch.state = integration.reportedState;
+
+  const ready = readiness(integration, desired.active, state.change);
+  const requeue = ready.status === 'True' ? undefined : ready.reason === READY_REASONS.error ? 30_000 : TRANSITION_POLL_MS;
+  return settle(actions, statusPatch, ready, SYNCED_OK, events, requeue);
+}
+
+/**
+ * The name, notes, properties and credential link: one configure action when any differs. The name is
+ * stable once set, until displayName changes.
+ */
+function decideConfig(
+  resource: ObservedResource,
+  desired: DesiredIntegration,
+  integration: ObservedIntegration,
+  link: CredentialPlan['link'],
+): { readonly actions: Action[]; readonly drift: string[]; readonly keptName: string | undefined } {
+  const { config } = integration;
+  const status = resource.status;
+  const drift: string[] = [];
+  let name: NameChange | undefined;
   const kept = status.platformName !== undefined && nameFitsBase(status.platformName, desired.baseName) ? status.platformName : undefined;
   if (kept !== undefined) {
     if (config.name !== kept) {
@@ -273,45 +305,25 @@ function decideExisting(
   } else {
     name = { base: desired.baseName, prefer: nameFitsBase(config.name, desired.baseName) ? config.name : undefined };
   }
-
   const notes = config.notes !== desired.notes ? desired.notes : undefined;
   if (notes !== undefined && status.platformName !== undefined) drift.push('notes');
   const properties = propertiesDiffer(config.properties, desired.properties) ? desired.properties : undefined;
   if (properties !== undefined && status.platformName !== undefined) drift.push('properties');
-  if (name !== undefined || notes !== undefined || properties !== undefined || link !== undefined) {
-    actions.push({ type: 'configure', integrationId: integration.id, name, notes, properties, link });
-  }
-  // A credential replaced by a new one goes once the new one is linked: nothing is left unlinked.
-  actions.push(...credential.cleanup);
+  const changes = name !== undefined || notes !== undefined || properties !== undefined || link !== undefined;
+  const actions: Action[] = changes ? [{ type: 'configure', integrationId: integration.id, name, notes, properties, link }] : [];
+  return { actions, drift, keptName: kept };
+}
 
+/** The state: Active or Inactive as spec.active says; a change made by hand is drift once the resource settled. */
+function decideState(
+  resource: ObservedResource,
+  desired: DesiredIntegration,
+  integration: ObservedIntegration,
+): { readonly actions: Action[]; readonly drift: string[]; readonly change: boolean } {
   const wanted: IntendedState = desired.active ? 'ENABLED' : 'DISABLED';
-  const stateChange = integration.intendedState !== wanted;
-  if (stateChange) {
-    actions.push({ type: 'setState', integrationId: integration.id, state: wanted });
-    if (status.state !== undefined && resource.status.observedGeneration === resource.generation) drift.push('state');
-  }
-
-  const spun = status.observedGeneration === resource.generation && isTrue(status, CONDITION_TYPES.ready);
-  if (spun && drift.length > 0) {
-    events.push({
-      type: 'Normal',
-      reason: EVENT_REASONS.driftReverted,
-      message: `Reverted changes made on the platform to the ${drift.join(', ')}`,
-    });
-  }
-  if (stateChange && !spun) {
-    events.push({
-      type: 'Normal',
-      reason: desired.active ? EVENT_REASONS.activating : EVENT_REASONS.deactivating,
-      message: `Set integration ${integration.id} ${desired.active ? 'Active' : 'Inactive'}`,
-    });
-  }
-  if (kept !== undefined) statusPatch.platformName = kept;
-  if (!stateChange) statusPatch.state = integration.reportedState;
-
-  const ready = readiness(integration, desired.active, stateChange);
-  const requeue = ready.status === 'True' ? undefined : ready.reason === READY_REASONS.error ? 30_000 : TRANSITION_POLL_MS;
-  return settle(actions, statusPatch, ready, SYNCED_OK, events, requeue);
+  if (integration.intendedState === wanted) return { actions: [], drift: [], change: false };
+  const handMade = resource.status.state !== undefined && resource.status.observedGeneration === resource.generation;
+  return { actions: [{ type: 'setState', integrationId: integration.id, state: wanted }], drift: handMade ? ['state'] : [], change: true };
 }
 
 interface CredentialPlan {

@@ -1,9 +1,10 @@
 // What the reconcilers need from the rest of the operator, as narrow interfaces: the caches the
-// informers keep, a direct read of Secret data, Events, logs, the clock. main.ts wires the real parts;
-// tests can wire their own.
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+// informers keep, the writes to their own resources, a read of Secret data, Events, logs, the clock.
+// operator.ts wires the real parts; tests wire fakes.
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { SecretData } from '../integrations/index.ts';
+import type { ResourceWriter } from '../lib/resource-writer.ts';
 import type { OrgSessions } from './org-sessions.ts';
 
 export interface ObjectCache {
@@ -22,8 +23,13 @@ export interface Scrubber {
   scrub(text: string): string;
 }
 
+export type { ResourceWriter };
+
 export interface ReconcilerDeps {
-  readonly kc: KubeConfig;
+  /** Writes to DataActionIntegrations (metadata and status). */
+  readonly integrationWriter: ResourceWriter;
+  /** Writes to GenesysCloudOrganizations (finalizer and status). */
+  readonly organizationWriter: ResourceWriter;
   readonly integrations: ObjectCache;
   readonly organizations: ObjectCache;
   readSecret(namespace: string, name: string): Promise<SecretData | undefined>;

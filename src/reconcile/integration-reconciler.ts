@@ -1,29 +1,28 @@
 // The generic reconciler for DataActionIntegrations: observe -> decide -> act -> status. It never
 // branches on a type: everything type-specific comes from the integration registry through observe.
-import {
-  CONDITION_TYPES,
-  DATA_ACTION_INTEGRATION_NAMES,
-  GROUP,
-  TERMINAL_REASONS,
-  VERSION,
-  type DataActionIntegrationStatus,
-} from '../api/index.ts';
-import { isConflict, isNotFound } from '../kube/errors.ts';
-import { writeStatus } from '../kube/status-writer.ts';
+import { CONDITION_TYPES, DATA_ACTION_INTEGRATION_NAMES, TERMINAL_REASONS, type DataActionIntegrationStatus } from '../api/index.ts';
 import { act } from './act.ts';
 import { decide } from './decide.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
 import type { Decision } from './model.ts';
 import { observeIntegration } from './observe.ts';
-import { jitter, ReconcileError, type ReconcileResult } from './requeue.ts';
+import { isWriteRace, jitter, ReconcileError, settleWriteRaces, type ReconcileResult } from './requeue.ts';
 import { composeStatus, failureWarning } from './status.ts';
 
 export async function reconcileIntegration(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
+  const log = deps.logger.child({ kind: DATA_ACTION_INTEGRATION_NAMES.kind, namespace, name });
+  return settleWriteRaces(log, () => reconcileOnce(deps, log, namespace, name));
+}
+
+async function reconcileOnce(
+  deps: ReconcilerDeps,
+  log: ReconcilerDeps['logger'],
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
   const object = deps.integrations.get(namespace, name);
   if (object === undefined) return {};
-  const ref = { group: GROUP, version: VERSION, plural: DATA_ACTION_INTEGRATION_NAMES.plural, namespace, name };
-  const log = deps.logger.child({ kind: DATA_ACTION_INTEGRATION_NAMES.kind, namespace, name });
   const current = (object as { status?: DataActionIntegrationStatus }).status ?? {};
   const generation = object.metadata?.generation ?? 0;
 
@@ -54,25 +53,13 @@ export async function reconcileIntegration(deps: ReconcilerDeps, namespace: stri
     error = thrown;
   }
   if (error !== undefined) {
-    if (isConflict(error)) {
-      // The resource changed under us; the watch brings the new version and it is looked at again.
-      log.debug('Saw a newer version of the resource; retrying');
-      return { requeueAfterMs: 100 };
-    }
-    if (isNotFound(error)) return {};
+    if (isWriteRace(error)) throw error;
     failure = verdictFor(error);
     failure = { ...failure, message: deps.scrubber.scrub(failure.message) };
   }
 
   const status = composeStatus(current, decision, learned, failure, generation, new Date(deps.now()), (t) => deps.scrubber.scrub(t));
-  try {
-    const wrote = await writeStatus(deps.kc, ref, current, status);
-    if (wrote) log.debug('Updated status');
-  } catch (statusError) {
-    if (isNotFound(statusError)) return {};
-    if (isConflict(statusError)) return { requeueAfterMs: 100 };
-    throw statusError;
-  }
+  if (await deps.integrationWriter.writeStatus(latest, current, status)) log.debug('Updated status');
   const warning = failureWarning(current, status);
   if (warning !== undefined) deps.events.record(latest, 'Warning', warning.reason, warning.message);
   const ready = status.conditions?.find((c) => c.type === CONDITION_TYPES.ready);

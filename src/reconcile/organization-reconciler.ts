@@ -1,169 +1,67 @@
-// Reconciles a GenesysCloudOrganization: obtains a token and reads the org (Ready), reports usage per
-// type against the platform's limits, and holds a finalizer while integrations still reference it.
-import {
-  CONDITION_TYPES,
-  EVENT_REASONS,
-  FINALIZER,
-  GROUP,
-  ORGANIZATION_NAMES,
-  ORGANIZATION_READY_REASONS,
-  VERSION,
-  type OrganizationStatus,
-} from '../api/index.ts';
-import { INTEGRATION_KINDS } from '../integrations/index.ts';
-import { isConflict, isNotFound } from '../kube/errors.ts';
-import { addFinalizer, removeFinalizer } from '../kube/metadata.ts';
-import { setCondition, writeStatus, type Condition as KubeCondition } from '../kube/status-writer.ts';
+// Reconciles a GenesysCloudOrganization: observe -> decide -> act -> status, as for integrations. It
+// obtains a token and reads the org (Ready), reports usage per type against the platform's limits, and
+// holds a finalizer while integrations still reference it.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { FINALIZER, ORGANIZATION_NAMES, ORGANIZATION_READY_REASONS } from '../api/index.ts';
 import type { ReconcilerDeps } from './deps.ts';
-import { verdictFor } from './error-reasons.ts';
-import { jitter, ReconcileError, type ReconcileResult } from './requeue.ts';
-import { openSession, parseOrganization } from './org-access.ts';
-
-/** How often to look again while integrations still hold a deleted organization. */
-const IN_USE_POLL_MS = 5_000;
+import { decideOrganization, type OrganizationAction, type OrganizationDecision } from './organization-decide.ts';
+import { observeOrganization } from './organization-observe.ts';
+import { jitter, ReconcileError, settleWriteRaces, type ReconcileResult } from './requeue.ts';
 
 export async function reconcileOrganization(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
-  const key = `${namespace}/${name}`;
+  const log = deps.logger.child({ kind: ORGANIZATION_NAMES.kind, namespace, name });
+  return settleWriteRaces(log, () => reconcileOnce(deps, log, namespace, name));
+}
+
+async function reconcileOnce(
+  deps: ReconcilerDeps,
+  log: ReconcilerDeps['logger'],
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
   const object = deps.organizations.get(namespace, name);
   if (object === undefined) {
-    deps.sessions.forget(key);
+    deps.sessions.forget(`${namespace}/${name}`);
     return {};
   }
-  const ref = { group: GROUP, version: VERSION, plural: ORGANIZATION_NAMES.plural, namespace, name };
-  const log = deps.logger.child({ kind: ORGANIZATION_NAMES.kind, namespace, name });
-  const org = parseOrganization(object);
-  const current = (object as { status?: OrganizationStatus }).status ?? {};
-  const generation = object.metadata?.generation ?? 0;
-  const users = deps.integrations
-    .list(namespace)
-    .filter((i) => (i as { spec?: { organizationRef?: { name?: string } } }).spec?.organizationRef?.name === name)
-    .map((i) => i.metadata?.name ?? '')
-    .sort();
-  const finalizers = object.metadata?.finalizers ?? [];
+  const observation = await observeOrganization(deps, object);
+  const decision = decideOrganization(observation);
+  await act(deps, object, decision.actions);
+  if (decision.actions.some((a) => a.type === 'removeFinalizer')) log.info('Released the organization: no integration uses it');
+  if (decision.status !== undefined) await deps.organizationWriter.writeStatus(object, observation.status, decision.status);
+  for (const event of decision.events) deps.events.record(object, event.type, event.reason, deps.scrubber.scrub(event.message));
+  if (observation.platform.kind === 'read' && decision.events.some((e) => e.reason === ORGANIZATION_READY_REASONS.connected)) {
+    log.info({ organizationId: observation.platform.id }, 'Connected to organization');
+  }
+  return next(deps, log, decision.next);
+}
 
-  try {
-    if (object.metadata?.deletionTimestamp !== undefined) {
-      if (!finalizers.includes(FINALIZER)) return {};
-      if (users.length > 0) {
-        await write(deps, ref, current, { ...current, inUseBy: users });
-        deps.events.record(
-          object,
-          'Warning',
-          EVENT_REASONS.inUse,
-          `Still used by ${users.length} DataActionIntegration(s): ${users.slice(0, 10).join(', ')}`,
-        );
-        return { requeueAfterMs: IN_USE_POLL_MS };
-      }
-      await removeFinalizer(deps.kc, ref, object, FINALIZER);
-      deps.sessions.forget(key);
-      log.info('Released the organization: no integration uses it');
-      return {};
+/** Carries out the finalizer writes decide asked for, in order. */
+async function act(deps: ReconcilerDeps, object: KubernetesObject, actions: readonly OrganizationAction[]): Promise<void> {
+  for (const action of actions) {
+    switch (action.type) {
+      case 'addFinalizer':
+        await deps.organizationWriter.addFinalizer(object, FINALIZER);
+        break;
+      case 'removeFinalizer':
+        await deps.organizationWriter.removeFinalizer(object, FINALIZER);
+        break;
+      case 'forgetSession':
+        deps.sessions.forget(`${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`);
+        break;
     }
-    await addFinalizer(deps.kc, ref, object, FINALIZER);
-  } catch (error) {
-    if (isConflict(error)) return { requeueAfterMs: 100 };
-    if (isNotFound(error)) return {};
-    throw error;
-  }
-
-  const now = new Date(deps.now());
-  const ready = (status: 'True' | 'False', reason: string, message: string): KubeCondition[] =>
-    setCondition(
-      current.conditions,
-      { type: CONDITION_TYPES.ready, status, reason, message: deps.scrubber.scrub(message), observedGeneration: generation },
-      now,
-    );
-
-  if (org === undefined) {
-    await write(deps, ref, current, {
-      ...current,
-      observedGeneration: generation,
-      inUseBy: users,
-      conditions: ready('False', ORGANIZATION_READY_REASONS.invalidSpec, 'The resource does not match its schema'),
-    });
-    return {};
-  }
-  const opened = await openSession(deps, org);
-  if (!opened.ok) {
-    await write(deps, ref, current, {
-      ...current,
-      observedGeneration: generation,
-      inUseBy: users,
-      conditions: ready('False', opened.reason, opened.message),
-    });
-    deps.events.record(object, 'Warning', opened.reason, deps.scrubber.scrub(opened.message));
-    return { requeueAfterMs: jitter(deps.resyncMs) };
-  }
-  const session = opened.session;
-  const wasReady = current.conditions?.some((c) => c.type === CONDITION_TYPES.ready && c.status === 'True') ?? false;
-  const sinceRefresh = session.refreshedAt === undefined ? Infinity : deps.now() - session.refreshedAt;
-  if (wasReady && current.observedGeneration === generation && sinceRefresh < deps.resyncMs / 2) {
-    // Woken by an integration coming or going: only who uses the org changed. The platform is read
-    // again at the resync.
-    await write(deps, ref, current, { ...current, inUseBy: users });
-    return { requeueAfterMs: Math.max(1_000, deps.resyncMs - sinceRefresh) };
-  }
-  try {
-    const me = await session.client.getOrganization();
-    await session.loadCatalogue();
-    const all = await session.client.listIntegrations();
-    const overrides = (org.spec.integrationTypeIds ?? {}) as Record<string, string | undefined>;
-    const usage = [];
-    for (const kind of INTEGRATION_KINDS) {
-      const resolved = await session.resolve(kind, overrides[kind.type]);
-      if (resolved === undefined) continue;
-      usage.push({
-        type: kind.type,
-        integrationTypeId: resolved.typeId,
-        used: all.filter((i) => i.integrationType.id === resolved.typeId).length,
-        maxInstances: resolved.maxInstances,
-      });
-    }
-    session.refreshedAt = deps.now();
-    await write(deps, ref, current, {
-      observedGeneration: generation,
-      organizationId: me.id,
-      organizationName: me.name,
-      usage,
-      inUseBy: users,
-      conditions: ready('True', ORGANIZATION_READY_REASONS.connected, `Connected to organization "${me.name}" (${me.id})`),
-    });
-    if (!wasReady) {
-      deps.events.record(object, 'Normal', ORGANIZATION_READY_REASONS.connected, `Connected to organization "${me.name}"`);
-      log.info({ organizationId: me.id }, 'Connected to organization');
-    }
-    return { requeueAfterMs: jitter(deps.resyncMs) };
-  } catch (error) {
-    if (isConflict(error)) return { requeueAfterMs: 100 };
-    if (isNotFound(error)) return {};
-    const verdict = verdictFor(error);
-    const message = deps.scrubber.scrub(verdict.message);
-    // A passing failure (5xx, timeout, 429) leaves a Ready organization Ready: flipping it would block
-    // every integration's reconcile and deletion for a blip. Only a terminal failure (or a first connect
-    // that never succeeded) says Ready=False.
-    if (verdict.terminal || !wasReady) {
-      await write(deps, ref, current, {
-        ...current,
-        observedGeneration: generation,
-        inUseBy: users,
-        conditions: ready('False', verdict.reason, verdict.message),
-      });
-    }
-    deps.events.record(object, 'Warning', verdict.reason, message);
-    if (verdict.terminal) {
-      log.warn({ reason: verdict.reason }, `Could not connect: ${message}`);
-      return { requeueAfterMs: jitter(deps.resyncMs) };
-    }
-    if (verdict.retryAfterMs !== undefined) return { requeueAfterMs: verdict.retryAfterMs };
-    throw new ReconcileError(verdict.reason, message);
   }
 }
 
-async function write(
-  deps: ReconcilerDeps,
-  ref: { group: string; version: string; plural: string; namespace: string; name: string },
-  current: OrganizationStatus,
-  desired: OrganizationStatus,
-): Promise<void> {
-  await writeStatus(deps.kc, ref, current, desired);
+function next(deps: ReconcilerDeps, log: ReconcilerDeps['logger'], after: OrganizationDecision['next']): ReconcileResult {
+  if (after === 'done') return {};
+  if (after === 'resync') return { requeueAfterMs: jitter(deps.resyncMs) };
+  if ('afterMs' in after) return { requeueAfterMs: after.afterMs };
+  const { failure } = after;
+  if (failure.terminal) {
+    log.warn({ reason: failure.reason }, `Could not connect: ${failure.message}`);
+    return { requeueAfterMs: jitter(deps.resyncMs) };
+  }
+  if (failure.retryAfterMs !== undefined) return { requeueAfterMs: failure.retryAfterMs };
+  throw new ReconcileError(failure.reason, failure.message);
 }

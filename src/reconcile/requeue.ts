@@ -1,6 +1,9 @@
 // What a reconcile tells the work queue: when to look again, or (by throwing) to back off.
+import type { Logger } from 'pino';
+import type { ReconcileResult } from '../lib/reconcile-result.ts';
+import { isWriteConflict, isWriteTargetGone, type WriteError } from '../lib/resource-writer.ts';
 
-export type { ReconcileResult } from '../lib/reconcile-result.ts';
+export type { ReconcileResult };
 
 /** A retryable failure: the work queue backs the key off. Carries no secret (messages are scrubbed). */
 export class ReconcileError extends Error {
@@ -14,4 +17,30 @@ export class ReconcileError extends Error {
 /** Resyncs spread over ±10% so many resources never hit the platform in one burst. */
 export function jitter(ms: number): number {
   return Math.round(ms * (0.9 + Math.random() * 0.2));
+}
+
+/** How soon a resource whose write lost a race is looked at again: the watch brings its newer version meanwhile. */
+const WRITE_RACE_REQUEUE_MS = 100;
+
+/** A write to the resource lost a race (it changed since it was read, or it is gone): see settleWriteRaces. */
+export function isWriteRace(error: unknown): error is WriteError {
+  return isWriteConflict(error) || isWriteTargetGone(error);
+}
+
+/**
+ * Runs one reconcile and settles, in this one place, the two races a write to the resource can lose, as
+ * crossplane-runtime's managed reconciler does: a conflict is no failure (the newer version is looked at
+ * again shortly, without a Warning or a backoff), and a resource that is gone needs nothing more.
+ */
+export async function settleWriteRaces(log: Logger, reconcile: () => Promise<ReconcileResult>): Promise<ReconcileResult> {
+  try {
+    return await reconcile();
+  } catch (error) {
+    if (isWriteConflict(error)) {
+      log.debug('Saw a newer version of the resource; retrying');
+      return { requeueAfterMs: WRITE_RACE_REQUEUE_MS };
+    }
+    if (isWriteTargetGone(error)) return {};
+    throw error;
+  }
 }

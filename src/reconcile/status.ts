@@ -1,6 +1,5 @@
 // Composes the status to write from what was there, what decide said and what act did. Pure.
-import { CONDITION_TYPES, READY_REASONS, SYNCED_REASONS, type DataActionIntegrationStatus } from '../api/index.ts';
-import { setCondition } from '../kube/status-writer.ts';
+import { CONDITION_TYPES, READY_REASONS, setCondition, SYNCED_REASONS, type DataActionIntegrationStatus } from '../api/index.ts';
 import type { ConditionVerdict, Decision } from './model.ts';
 import type { ErrorVerdict } from './error-reasons.ts';
 

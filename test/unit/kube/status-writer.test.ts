@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergePatchBetween, setCondition, statusChanged, type Condition } from '../../../src/kube/status-writer.ts';
+import { setCondition, type Condition } from '../../../src/api/index.ts';
+import { mergePatchBetween, statusChanged } from '../../../src/kube/status-writer.ts';
 
 const EARLIER = new Date('2025-03-01T10:00:00.000Z');
 const LATER = new Date('2025-03-01T10:05:30.250Z');

@@ -92,6 +92,7 @@ function observe(over: Partial<Observation>): Observation {
 }
 
 const types = (actions: readonly Action[]): string[] => actions.map((a) => a.type);
+const isCredentialCreate = (a: Action): boolean => a.type === 'writeCredential' && a.credentialId === undefined;
 
 interface Scenario {
   name: string;
@@ -643,6 +644,17 @@ describe('decide', () => {
     expect(decision.synced.reason).toBe(synced);
     expect(decision.events.map((e) => `${e.type} ${e.reason}`)).toEqual(events ?? []);
     if (requeueNow === true) expect(decision.requeueAfterMs).toBe(0);
+  });
+
+  it('links every credential it creates in the same pass, so act never decides to link on its own', () => {
+    const creating = scenarios.map((s) => decide(s.obs).actions).filter((a) => a.some(isCredentialCreate));
+    expect(creating.length).toBeGreaterThan(2);
+    for (const actions of creating) {
+      const after = actions.slice(actions.findIndex(isCredentialCreate) + 1);
+      expect(after).toContainEqual(
+        expect.objectContaining({ type: 'configure', link: expect.objectContaining({ credentialId: undefined }) }),
+      );
+    }
   });
 
   it('keeps the name it set while displayName stays the same, even if a suffix was needed', () => {
