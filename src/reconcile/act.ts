@@ -7,6 +7,7 @@ import { isPlatformError, provesNothingCreated, type IntegrationConfig, type Pla
 import { CREATE_SEND_WITHIN_MS } from './decide.ts';
 import type { ReconcilerDeps, ResourceWriter } from './deps.ts';
 import type { Action, EventNote } from './model.ts';
+import { namesClaimedInCluster } from './cluster-names.ts';
 import { chooseName } from './names.ts';
 import { credentialName, type ObservedContext } from './observe.ts';
 
@@ -245,8 +246,14 @@ async function configure(
   await session.withNameLock(async () => {
     const others = await session.otherNames(request.integrationId);
     const owner = context.resource.metadata.uid;
-    const taken = new Set([...others, ...session.reservedNames(deps.now(), request.integrationId, owner)]);
+    const claimed = namesClaimedInCluster(deps, await session.organizationId(), owner);
+    const taken = new Set([...others, ...claimed, ...session.reservedNames(deps.now(), request.integrationId, owner)]);
     const chosen = wanted.prefer !== undefined && !taken.has(wanted.prefer) ? wanted.prefer : chooseName(wanted.base, taken);
+    // Claimed in the status before it is written to the platform: a replica that takes over after a crash
+    // here sees the claim even when the platform's listing does not show the name yet.
+    if (context.resource.status?.platformName !== chosen) {
+      await deps.integrationWriter.writeStatus(context.object, undefined, { platformName: chosen });
+    }
     await write(chosen);
     session.reserveName(chosen, request.integrationId, deps.now(), owner);
     status.platformName = chosen;

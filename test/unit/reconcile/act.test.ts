@@ -120,6 +120,31 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'a name another resource of the same real org claims in its status is not chosen, and the choice is claimed first',
+    reason: 'after a crash the platform listing may lag behind the names just set, but the claims kept in etcd do not',
+    run: async () => {
+      const { context, id } = await recorded();
+      const organizationId = await context.session!.organizationId();
+      organization(h, { status: { ...READY_ORG_STATUS, organizationId } });
+      integration(h, { name: 'other', status: { platformName: 'Zendesk Support' } });
+      integration(h, { name: 'leaving', deletionTimestamp: '2026-11-29T00:00:00Z', status: { platformName: 'Zendesk Support 2' } });
+      const name = { base: 'Zendesk Support', prefer: 'Zendesk Support' };
+      return act(h.deps, context, [
+        { type: 'configure', integrationId: id, name, notes: undefined, properties: undefined, link: undefined },
+      ]);
+    },
+    then: (outcome) => {
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.status.platformName).toBe('Zendesk Support 2');
+      const [stored] = h.emulator.state.integrations.values();
+      expect(JSON.stringify(stored)).toContain('"Zendesk Support 2"');
+      expect(h.integrationWriter.writes.filter((w) => w.op === 'writeStatus').map((w) => w.status)).toEqual([
+        { platformName: 'Zendesk Support 2' },
+      ]);
+      expect(outcome.events.map((e) => e.reason)).toEqual(['NameChosen']);
+    },
+  },
+  {
     name: 'a delete of what is already gone counts as done',
     reason: 'a 404 on delete is the state wanted, so the finalizer still goes',
     run: async () => {
