@@ -98,6 +98,17 @@ describe('read-after-write lag', () => {
     expect(entityIds((await api('GET', '/api/v2/integrations')).body)).toEqual([id]);
   });
 
+  it('keeps listing what it already listed when a list lag is set later', async () => {
+    const emulator = await start();
+    const api = await connect(emulator);
+    const old = await create(api, 'Listed');
+    emulator.control.setConsistency({ listLagMs: 4_000 });
+    const fresh = await create(api, 'Lagging');
+    expect(entityIds((await api('GET', '/api/v2/integrations')).body)).toEqual([old]);
+    emulator.control.advanceClock(4_000);
+    expect(entityIds((await api('GET', '/api/v2/integrations')).body).sort()).toEqual([old, fresh].sort());
+  });
+
   it('refuses a malformed consistency change', async () => {
     const emulator = await start();
     const rejected = await call(emulator.baseUrl, 'PUT', '/__emulator/consistency', { body: { listLagMs: -1 } });

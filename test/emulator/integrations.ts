@@ -43,6 +43,7 @@ export function createIntegration(context: EmulatorContext, type: IntegrationTyp
     reportedStateUpdatedAt: now,
     attributes: {},
     createdAt: now,
+    listedFrom: now + context.store.timing.listLagMs,
   };
   context.store.integrations.set(integration.id, integration);
   return integration;

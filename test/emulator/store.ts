@@ -23,6 +23,11 @@ export interface StoredIntegration {
   pendingState?: { code: ReportedStateCode; at: number };
   attributes: Record<string, string>;
   readonly createdAt: number;
+  /**
+   * When list results start to show it: its creation plus the list lag in force then. A lag set later
+   * delays only what is created later, as an index that catches up never drops what it already holds.
+   */
+  readonly listedFrom?: number;
   deletedAt?: number;
 }
 
@@ -134,11 +139,11 @@ export class Store {
     return found?.deletedAt === undefined ? found : undefined;
   }
 
-  /** What list results show: visible integrations, minus those created within `listLagMs`. */
+  /** What list results show: visible integrations, minus those still within the list lag of their creation. */
   listedIntegrations(): StoredIntegration[] {
     this.purgeDeleted();
-    const cutoff = this.clock.now() - this.timingNow.listLagMs;
-    return [...this.integrations.values()].filter((i) => i.createdAt <= cutoff).map((i) => this.settle(i));
+    const now = this.clock.now();
+    return [...this.integrations.values()].filter((i) => (i.listedFrom ?? i.createdAt) <= now).map((i) => this.settle(i));
   }
 
   liveIntegrations(): StoredIntegration[] {
