@@ -1,22 +1,10 @@
 // `npm run demo` stops everything it started when the signal goes to the npm process itself (a terminal
 // closing, a process supervisor, `kill <npm pid>`), not only to the demo's own process.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, waitFor } from './harness.ts';
-
-function commandLines(): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      } catch {
-        return '';
-      }
-    });
-}
+import { processCommandLines, repoRoot, waitFor } from './harness.ts';
 
 describe('npm run demo under a signal sent to npm', () => {
   it('stops the operator, the emulator and the control plane on SIGTERM', async () => {
@@ -48,7 +36,7 @@ describe('npm run demo under a signal sent to npm', () => {
       () =>
         Promise.resolve(
           !existsSync(`/proc/${operatorPid}`) &&
-            commandLines().every((line) => !line.includes(controlPlaneDir) && !line.includes(workDir!)) &&
+            processCommandLines().every((line) => !line.includes(controlPlaneDir) && !line.includes(workDir!)) &&
             !existsSync(workDir!),
         ),
       90_000,

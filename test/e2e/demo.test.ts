@@ -1,23 +1,10 @@
 // `npm run demo` is the newcomer's first contact with the project: it must keep working.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from './harness.ts';
+import { processCommandLines, repoRoot } from './harness.ts';
 
 /** Command lines of the processes running now. */
-function commandLines(): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      } catch {
-        return '';
-      }
-    });
-}
-
 describe('npm run demo', () => {
   it('brings every sample to Ready and leaves nothing running behind it', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'demo.ts'), '--exit-when-ready'], {
@@ -43,7 +30,7 @@ describe('npm run demo', () => {
     expect(kubeconfig).toBeDefined();
     const controlPlaneDir = dirname(kubeconfig!);
     const port = server!.split(':').pop()!;
-    const leftovers = commandLines().filter(
+    const leftovers = processCommandLines().filter(
       (line) => line.includes(controlPlaneDir) || line.includes(`--secure-port=${port}`) || line.includes(workDir!),
     );
     expect(leftovers).toEqual([]);
