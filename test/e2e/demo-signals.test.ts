@@ -9,9 +9,9 @@ import { processCommandLines, repoRoot, waitFor } from './harness.ts';
 describe('npm run demo under a signal sent to npm', () => {
   it('stops the operator, the emulator and the control plane on SIGTERM', async () => {
     const signal = 'SIGTERM';
-    // npm itself, as a person starts it; npm_execpath is npm's CLI when the tests run under npm.
+    // npm itself, as a person starts it; npm_execpath is npm's CLI when the tests run under npm (npx's under npx).
     const npmCli = process.env['npm_execpath'];
-    const [command, args] = npmCli?.endsWith('.js') ? [process.execPath, [npmCli]] : ['npm', []];
+    const [command, args] = npmCli?.endsWith('npm-cli.js') ? [process.execPath, [npmCli]] : ['npm', []];
     const child = spawn(command, [...args, 'run', '-s', 'demo'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
