@@ -73,12 +73,28 @@ const REQUEST_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
 
 const NO_RESPONSE_CODE = '<error>';
 
+type Registers = Registry[];
+type Clock = () => number;
+type ControllerMetrics = Pick<Metrics, 'observeReconcile' | 'setMaxConcurrentReconciles' | 'setActiveWorkers'>;
+type IntegrationMetrics = Pick<Metrics, 'setIntegration' | 'deleteIntegration'>;
+
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   const now = options.now ?? ((): number => performance.now());
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  // Registered in this order, which is the order of a scrape's output.
+  const controller = createControllerMetrics(registers);
+  const workqueue = createWorkqueueRegistry(registers, now);
+  const observePlatformCall = createPlatformMetrics(registers);
+  const integrations = createIntegrationMetrics(registers);
+  const setLeader = createLeaderMetrics(registers);
+  registerBuildInfo(registers);
+  return { registry, ...controller, workqueue, observePlatformCall, ...integrations, setLeader };
+}
 
+/** controller-runtime's reconcile metrics. */
+function createControllerMetrics(registers: Registers): ControllerMetrics {
   const reconcileTotal = new Counter({
     name: 'controller_runtime_reconcile_total',
     help: 'Total number of reconciliations per controller',
@@ -110,7 +126,23 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['controller'] as const,
     registers,
   });
+  return {
+    observeReconcile(controller, result, seconds) {
+      reconcileTotal.inc({ controller, result });
+      if (result === 'error') reconcileErrors.inc({ controller });
+      reconcileTime.observe({ controller }, Math.max(0, seconds));
+    },
+    setMaxConcurrentReconciles(controller, count) {
+      maxConcurrent.set({ controller }, count);
+    },
+    setActiveWorkers(controller, count) {
+      activeWorkers.set({ controller }, count);
+    },
+  };
+}
 
+/** client-go's workqueue metrics, shared by every queue; returns the per-queue view, one object per name. */
+function createWorkqueueRegistry(registers: Registers, now: Clock): (name: string) => WorkqueueMetrics {
   const depth = new Gauge({
     name: 'workqueue_depth',
     help: 'Current depth of workqueue',
@@ -143,7 +175,48 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['name'] as const,
     registers,
   });
-  // Items being processed, per queue: the two gauges below are computed when Prometheus scrapes.
+  const inFlight = registerInFlightGauges(registers, now);
+  const queues = new Map<string, WorkqueueMetrics>();
+  const createQueue = (name: string): WorkqueueMetrics => {
+    const running = new Map<symbol, number>();
+    inFlight.set(name, running);
+    depth.set({ name }, 0);
+    return {
+      recordAdd(current) {
+        adds.inc({ name });
+        depth.set({ name }, current);
+      },
+      recordStart(current, queuedSeconds) {
+        depth.set({ name }, current);
+        queueDuration.observe({ name }, Math.max(0, queuedSeconds));
+        const token = Symbol(name);
+        const started = now();
+        running.set(token, started);
+        return () => {
+          if (!running.delete(token)) return;
+          workDuration.observe({ name }, Math.max(0, now() - started) / 1000);
+        };
+      },
+      recordRetry() {
+        retries.inc({ name });
+      },
+    };
+  };
+  return (name) => {
+    let queue = queues.get(name);
+    if (queue === undefined) {
+      queue = createQueue(name);
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+}
+
+/**
+ * The two gauges of work in progress, computed when Prometheus scrapes. Returns the items being processed, per
+ * queue: the start time of each, by a token of its own.
+ */
+function registerInFlightGauges(registers: Registers, now: Clock): Map<string, Map<symbol, number>> {
   const inFlight = new Map<string, Map<symbol, number>>();
   const inFlightSeconds = (name: string): number[] =>
     [...(inFlight.get(name)?.values() ?? [])].map((started) => Math.max(0, now() - started) / 1000);
@@ -169,7 +242,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const name of inFlight.keys()) this.set({ name }, Math.max(0, ...inFlightSeconds(name)));
     },
   });
+  return inFlight;
+}
 
+/** Requests to the Genesys Cloud API, in the shape of client-go's rest_client metrics. */
+function createPlatformMetrics(registers: Registers): Metrics['observePlatformCall'] {
   const platformRequests = new Counter({
     name: 'dataactions_platform_requests_total',
     help: 'HTTP requests to the Genesys Cloud API, by route template, method and status code',
@@ -199,7 +276,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'Responses from the Genesys Cloud API with status 429 Too Many Requests',
     registers,
   });
+  return ({ route, method, status, durationMs, retry, budgetWaitMs }) => {
+    const upperMethod = method.toUpperCase();
+    platformRequests.inc({ route, method: upperMethod, code: status === null ? NO_RESPONSE_CODE : String(status) });
+    platformDuration.observe({ route, method: upperMethod }, Math.max(0, durationMs) / 1000);
+    if (retry) platformRetries.inc({ route });
+    if (budgetWaitMs > 0) budgetWait.inc(budgetWaitMs / 1000);
+    if (status === 429) rateLimited.inc();
+  };
+}
 
+/** The `dataactions_integrations` gauge, counted from the samples when Prometheus scrapes. */
+function createIntegrationMetrics(registers: Registers): IntegrationMetrics {
   const integrations = new Map<string, IntegrationSample>();
   new Gauge({
     name: 'dataactions_integrations',
@@ -211,85 +299,35 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const { namespace, state, ready } of integrations.values()) this.inc({ namespace, state, ready });
     },
   });
-  const leader = new Gauge({
-    name: 'leader_election_master_status',
-    help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master',
-    labelNames: ['name'] as const,
-    registers,
-  });
-
-  // Which version runs, as Prometheus conventions have it: a constant 1 labelled with the version.
-  new Gauge({
-    name: 'dataaction_operator_build_info',
-    help: 'A metric with a constant 1 value labelled by the version of the operator and of Node.js it runs on',
-    labelNames: ['version', 'nodeversion'] as const,
-    registers,
-  }).set({ version: VERSION, nodeversion: process.version }, 1);
-
-  const queues = new Map<string, WorkqueueMetrics>();
-  const createWorkqueueMetrics = (name: string): WorkqueueMetrics => {
-    const running = new Map<symbol, number>();
-    inFlight.set(name, running);
-    depth.set({ name }, 0);
-    return {
-      recordAdd(current) {
-        adds.inc({ name });
-        depth.set({ name }, current);
-      },
-      recordStart(current, queuedSeconds) {
-        depth.set({ name }, current);
-        queueDuration.observe({ name }, Math.max(0, queuedSeconds));
-        const token = Symbol(name);
-        const started = now();
-        running.set(token, started);
-        return () => {
-          if (!running.delete(token)) return;
-          workDuration.observe({ name }, Math.max(0, now() - started) / 1000);
-        };
-      },
-      recordRetry() {
-        retries.inc({ name });
-      },
-    };
-  };
-
   return {
-    registry,
-    observeReconcile(controller, result, seconds) {
-      reconcileTotal.inc({ controller, result });
-      if (result === 'error') reconcileErrors.inc({ controller });
-      reconcileTime.observe({ controller }, Math.max(0, seconds));
-    },
-    setMaxConcurrentReconciles(controller, count) {
-      maxConcurrent.set({ controller }, count);
-    },
-    setActiveWorkers(controller, count) {
-      activeWorkers.set({ controller }, count);
-    },
-    workqueue(name) {
-      let queue = queues.get(name);
-      if (queue === undefined) {
-        queue = createWorkqueueMetrics(name);
-        queues.set(name, queue);
-      }
-      return queue;
-    },
-    observePlatformCall({ route, method, status, durationMs, retry, budgetWaitMs }) {
-      const upperMethod = method.toUpperCase();
-      platformRequests.inc({ route, method: upperMethod, code: status === null ? NO_RESPONSE_CODE : String(status) });
-      platformDuration.observe({ route, method: upperMethod }, Math.max(0, durationMs) / 1000);
-      if (retry) platformRetries.inc({ route });
-      if (budgetWaitMs > 0) budgetWait.inc(budgetWaitMs / 1000);
-      if (status === 429) rateLimited.inc();
-    },
     setIntegration(key, sample) {
       integrations.set(key, sample);
     },
     deleteIntegration(key) {
       integrations.delete(key);
     },
-    setLeader(name, leading) {
-      leader.set({ name }, leading ? 1 : 0);
-    },
   };
+}
+
+/** client-go's leader election gauge. */
+function createLeaderMetrics(registers: Registers): Metrics['setLeader'] {
+  const leader = new Gauge({
+    name: 'leader_election_master_status',
+    help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master',
+    labelNames: ['name'] as const,
+    registers,
+  });
+  return (name, leading) => {
+    leader.set({ name }, leading ? 1 : 0);
+  };
+}
+
+// Which version runs, as Prometheus conventions have it: a constant 1 labelled with the version.
+function registerBuildInfo(registers: Registers): void {
+  new Gauge({
+    name: 'dataaction_operator_build_info',
+    help: 'A metric with a constant 1 value labelled by the version of the operator and of Node.js it runs on',
+    labelNames: ['version', 'nodeversion'] as const,
+    registers,
+  }).set({ version: VERSION, nodeversion: process.version }, 1);
 }
