@@ -163,14 +163,35 @@ export function createRequestBudget(options: BudgetOptions): RequestBudget {
 }
 
 export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
+  const caller = connect(options);
+  return {
+    ...organizationCalls(caller),
+    ...integrationCalls(caller),
+    ...configCalls(caller),
+    ...credentialCalls(caller),
+    stats: () => caller.stats.snapshot(),
+  };
+}
+
+/** What every group of calls shares: one transport, one token source, one clock. */
+interface Caller {
+  readonly clock: Clock;
+  readonly retry: RetryPolicy;
+  readonly stats: StatsRecorder;
+  readonly maxConfigAttempts: number;
+  readonly call: (method: HttpMethod, route: string, opts?: CallOptions) => Promise<unknown>;
+  /** The epoch ms a create must leave by, from its options. */
+  readonly sendByOf: (options: CreateOptions | undefined) => number | undefined;
+}
+
+function connect(options: PlatformClientOptions): Caller {
   const clock = clockOf(options);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
   const stats = new StatsRecorder();
-  const budget = options.budget ?? createRequestBudget(options);
   const transport = new Transport({
     fetch: options.fetch ?? globalThis.fetch,
     clock,
-    budget,
+    budget: options.budget ?? createRequestBudget(options),
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry,
     stats,
@@ -185,73 +206,53 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     stats,
   });
   const apiBaseUrl = trimSlash(options.endpoints.apiBaseUrl);
-  const maxConfigAttempts = Math.max(1, options.maxConfigAttempts ?? DEFAULT_CONFIG_ATTEMPTS);
+  return {
+    clock,
+    retry,
+    stats,
+    maxConfigAttempts: Math.max(1, options.maxConfigAttempts ?? DEFAULT_CONFIG_ATTEMPTS),
+    call: (method, route, opts = {}) => callApi(transport, tokens, apiBaseUrl, method, route, opts),
+    sendByOf: (create) => (create?.sendWithinMs === undefined ? undefined : clock.now() + create.sendWithinMs),
+  };
+}
 
-  async function call(method: HttpMethod, route: string, opts: CallOptions = {}): Promise<unknown> {
-    const url = new URL(apiBaseUrl + fillRoute(route, opts.params ?? {}));
-    for (const [key, value] of Object.entries(opts.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
-    let usedToken = '';
-    const response = await transport.send({
-      method,
-      url: url.toString(),
-      route,
-      headers: async () => {
-        usedToken = await tokens.token();
-        return {
-          authorization: `Bearer ${usedToken}`,
-          accept: 'application/json',
-          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-        };
-      },
-      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-      repeatable: opts.repeatable ?? method !== 'POST',
-      onUnauthorized: () => tokens.invalidate(usedToken),
-      ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
-      ...(opts.sendBy === undefined ? {} : { sendBy: opts.sendBy }),
-    });
-    return parseJson(response.text);
+async function callApi(
+  transport: Transport,
+  tokens: TokenSource,
+  apiBaseUrl: string,
+  method: HttpMethod,
+  route: string,
+  opts: CallOptions,
+): Promise<unknown> {
+  const url = new URL(apiBaseUrl + fillRoute(route, opts.params ?? {}));
+  for (const [key, value] of Object.entries(opts.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
   }
+  let usedToken = '';
+  const response = await transport.send({
+    method,
+    url: url.toString(),
+    route,
+    headers: async () => {
+      usedToken = await tokens.token();
+      return {
+        authorization: `Bearer ${usedToken}`,
+        accept: 'application/json',
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+      };
+    },
+    ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+    repeatable: opts.repeatable ?? method !== 'POST',
+    onUnauthorized: () => tokens.invalidate(usedToken),
+    ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
+    ...(opts.sendBy === undefined ? {} : { sendBy: opts.sendBy }),
+  });
+  return parseJson(response.text);
+}
 
-  const readIntegration = (value: unknown): Integration => readAs(integrationSchema, value, 'integration');
+const readIntegration = (value: unknown): Integration => readAs(integrationSchema, value, 'integration');
 
-  async function getConfig(id: string): Promise<IntegrationConfig> {
-    const body = await call('GET', '/api/v2/integrations/{id}/config/current', { params: { id } });
-    return readAs(integrationConfigSchema, body, `config of integration ${id}`);
-  }
-
-  async function writeCredential(
-    method: 'POST' | 'PUT',
-    id: string | undefined,
-    req: CredentialRequest,
-    sendBy?: number,
-  ): Promise<CredentialInfo> {
-    const body = await call(method, id === undefined ? '/api/v2/integrations/credentials' : '/api/v2/integrations/credentials/{id}', {
-      ...(id === undefined ? {} : { params: { id } }),
-      body: { name: req.name, type: { name: req.typeName }, credentialFields: req.fields },
-      secrets: Object.values(req.fields),
-      sendBy,
-    });
-    return method === 'POST'
-      ? readCreated(() => readAs(credentialInfoSchema, body, 'credential'))
-      : readAs(credentialInfoSchema, body, 'credential');
-  }
-
-  function listIntegrationsPage(integrationType: string | undefined, ids: readonly string[] | undefined): Promise<Integration[]> {
-    return readAllPages(
-      (pageNumber) =>
-        call('GET', '/api/v2/integrations', {
-          query: { pageSize: PAGE_SIZE, pageNumber, integrationType, ids: ids?.join(',') },
-        }),
-      readIntegration,
-      'integrations',
-    );
-  }
-
-  const sendByOf = (options: CreateOptions | undefined): number | undefined =>
-    options?.sendWithinMs === undefined ? undefined : clock.now() + options.sendWithinMs;
-
+function organizationCalls({ call }: Caller): Pick<PlatformClient, 'getOrganization' | 'listIntegrationTypes' | 'listCredentialTypes'> {
   return {
     async getOrganization() {
       return readAs(organizationSchema, await call('GET', ORGANIZATION_PATH), 'organization');
@@ -271,12 +272,30 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       const list = Array.isArray(body) ? body : readAs(cursorPageSchema, body, 'credential types').entities;
       return list.map((value) => readAs(credentialTypeSchema, value, 'credential type'));
     },
+  };
+}
 
+type IntegrationCalls = Pick<
+  PlatformClient,
+  'listIntegrations' | 'getIntegration' | 'createIntegration' | 'setIntendedState' | 'deleteIntegration'
+>;
+
+function integrationCalls({ call, sendByOf }: Caller): IntegrationCalls {
+  const listPass = (integrationType: string | undefined, ids: readonly string[] | undefined): Promise<Integration[]> =>
+    readAllPages(
+      (pageNumber) =>
+        call('GET', '/api/v2/integrations', {
+          query: { pageSize: PAGE_SIZE, pageNumber, integrationType, ids: ids?.join(',') },
+        }),
+      readIntegration,
+      'integrations',
+    );
+  return {
     async listIntegrations(filter = {}) {
       const wanted = filter.ids === undefined ? undefined : [...new Set(filter.ids)];
       const batches = wanted === undefined ? [undefined] : chunks(wanted, LIST_IDS_MAX);
       const all: Integration[] = [];
-      for (const ids of batches) all.push(...(await listIntegrationsPage(filter.integrationType, ids)));
+      for (const ids of batches) all.push(...(await listPass(filter.integrationType, ids)));
       // The filters are recent (SDK 232.0.0): an org that ignores them must not widen the answer.
       const keep = wanted === undefined ? undefined : new Set(wanted);
       return all.filter(
@@ -306,9 +325,25 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     async deleteIntegration(id) {
       await call('DELETE', '/api/v2/integrations/{id}', { params: { id } });
     },
+  };
+}
 
+function configCalls(caller: Caller): Pick<PlatformClient, 'getConfig' | 'updateConfig'> {
+  const { call, clock, retry, maxConfigAttempts } = caller;
+  async function getConfig(id: string): Promise<IntegrationConfig> {
+    const body = await call('GET', '/api/v2/integrations/{id}/config/current', { params: { id } });
+    return readAs(integrationConfigSchema, body, `config of integration ${id}`);
+  }
+  async function putConfig(id: string, version: number, desired: IntegrationConfigUpdate): Promise<IntegrationConfig> {
+    const { name, properties, advanced, notes, credentials } = desired;
+    const body = await call('PUT', '/api/v2/integrations/{id}/config/current', {
+      params: { id },
+      body: { name, version, properties, advanced, notes, credentials },
+    });
+    return body === undefined ? await getConfig(id) : readAs(integrationConfigSchema, body, `config of integration ${id}`);
+  }
+  return {
     getConfig,
-
     async updateConfig(id, change, known) {
       for (let attempt = 1; ; attempt += 1) {
         // A config the caller read a moment ago saves a GET; a version conflict means it was stale, and
@@ -317,37 +352,44 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         const desired = change(current);
         if (sameConfig(current, desired)) return current;
         try {
-          const body = await call('PUT', '/api/v2/integrations/{id}/config/current', {
-            params: { id },
-            body: {
-              name: desired.name,
-              version: current.version,
-              properties: desired.properties,
-              advanced: desired.advanced,
-              notes: desired.notes,
-              credentials: desired.credentials,
-            },
-          });
-          return body === undefined ? await getConfig(id) : readAs(integrationConfigSchema, body, `config of integration ${id}`);
+          return await putConfig(id, current.version, desired);
         } catch (e) {
           if (!isPlatformError(e) || e.code !== 'Conflict') throw e;
-          if (attempt >= maxConfigAttempts) {
-            throw new PlatformError(
-              'Conflict',
-              `Config of integration ${id} kept changing: gave up after ${attempt} attempts (${e.message})`,
-              {
-                ...(e.status === undefined ? {} : { status: e.status }),
-                ...(e.contextId === undefined ? {} : { contextId: e.contextId }),
-                ...(e.platformCode === undefined ? {} : { platformCode: e.platformCode }),
-              },
-            );
-          }
+          if (attempt >= maxConfigAttempts) throw gaveUp(id, attempt, e);
           // Someone else is writing: let them finish before reading again.
           await clock.sleep(backoffDelayMs(attempt, { ...retry, baseDelayMs: Math.min(retry.baseDelayMs, 200) }));
         }
       }
     },
+  };
+}
 
+function gaveUp(id: string, attempts: number, e: PlatformError): PlatformError {
+  return new PlatformError('Conflict', `Config of integration ${id} kept changing: gave up after ${attempts} attempts (${e.message})`, {
+    ...(e.status === undefined ? {} : { status: e.status }),
+    ...(e.contextId === undefined ? {} : { contextId: e.contextId }),
+    ...(e.platformCode === undefined ? {} : { platformCode: e.platformCode }),
+  });
+}
+
+type CredentialCalls = Pick<
+  PlatformClient,
+  'createCredential' | 'updateCredential' | 'getCredential' | 'listCredentials' | 'deleteCredential'
+>;
+
+function credentialCalls({ call, sendByOf }: Caller): CredentialCalls {
+  async function writeCredential(method: 'POST' | 'PUT', id: string | undefined, req: CredentialRequest, sendBy?: number) {
+    const body = await call(method, id === undefined ? '/api/v2/integrations/credentials' : '/api/v2/integrations/credentials/{id}', {
+      ...(id === undefined ? {} : { params: { id } }),
+      body: { name: req.name, type: { name: req.typeName }, credentialFields: req.fields },
+      secrets: Object.values(req.fields),
+      sendBy,
+    });
+    return method === 'POST'
+      ? readCreated(() => readAs(credentialInfoSchema, body, 'credential'))
+      : readAs(credentialInfoSchema, body, 'credential');
+  }
+  return {
     async createCredential(req, options) {
       return writeCredential('POST', undefined, req, sendByOf(options));
     },
@@ -362,31 +404,31 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       return { ...info, credentialFieldNames: Object.keys(credentialFields ?? {}) };
     },
 
-    async listCredentials() {
-      const byId = new Map<string, CredentialInfo>();
-      let after: string | undefined;
-      for (let page = 1; page <= MAX_CURSOR_PAGES; page += 1) {
-        const body = await call('GET', '/api/v2/integrations/credentials/listing', {
-          query: { pageSize: CREDENTIALS_PAGE_SIZE, after },
-        });
-        const listing = readAs(cursorPageSchema, body, 'credentials');
-        for (const value of listing.entities) {
-          const info = readAs(credentialInfoSchema, value, 'credential');
-          if (!byId.has(info.id)) byId.set(info.id, info);
-          after = info.id;
-        }
-        // TF passes the last id as `after` (docs/platform-facts.md §2); no nextUri means the last page.
-        if (listing.entities.length === 0 || listing.nextUri === undefined) return [...byId.values()];
-      }
-      throw new PlatformError('BadResponse', `credentials: more than ${MAX_CURSOR_PAGES} pages`);
-    },
+    listCredentials: () => listCredentialPages(call),
 
     async deleteCredential(id) {
       await call('DELETE', '/api/v2/integrations/credentials/{id}', { params: { id } });
     },
-
-    stats: () => stats.snapshot(),
   };
+}
+
+async function listCredentialPages(call: Caller['call']): Promise<CredentialInfo[]> {
+  const byId = new Map<string, CredentialInfo>();
+  let after: string | undefined;
+  for (let page = 1; page <= MAX_CURSOR_PAGES; page += 1) {
+    const body = await call('GET', '/api/v2/integrations/credentials/listing', {
+      query: { pageSize: CREDENTIALS_PAGE_SIZE, after },
+    });
+    const listing = readAs(cursorPageSchema, body, 'credentials');
+    for (const value of listing.entities) {
+      const info = readAs(credentialInfoSchema, value, 'credential');
+      if (!byId.has(info.id)) byId.set(info.id, info);
+      after = info.id;
+    }
+    // TF passes the last id as `after` (docs/platform-facts.md §2); no nextUri means the last page.
+    if (listing.entities.length === 0 || listing.nextUri === undefined) return [...byId.values()];
+  }
+  throw new PlatformError('BadResponse', `credentials: more than ${MAX_CURSOR_PAGES} pages`);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
