@@ -1,8 +1,10 @@
-// Which resources a change in the cluster sends to which controller: named predicates and mappers,
-// composed the way cert-manager's EnqueueCertificatesForResourceUsingPredicates composes them, so each
-// rule can be tested on its own and operator.ts only wires them.
+// Which resources a change in the cluster sends to which controller, and in which lane of its work queue
+// (src/lib/priority.ts): named predicates and mappers, composed the way cert-manager's
+// EnqueueCertificatesForResourceUsingPredicates composes them, so each rule can be tested on its own and
+// operator.ts only wires them.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { CONDITION_TYPES, type DataActionIntegrationObject, type OrganizationObject } from './api/index.ts';
+import type { Priority } from './lib/priority.ts';
 
 /** Says whether `candidate` is affected by a change of the object it was built from. */
 export type Predicate<T> = (candidate: T) => boolean;
@@ -12,7 +14,7 @@ export interface Lister<T> {
 }
 
 export interface Queue {
-  enqueue(namespace: string | undefined, name: string | undefined): void;
+  enqueue(namespace: string | undefined, name: string | undefined, priority: Priority): void;
 }
 
 export interface EventSource<T> {
@@ -21,20 +23,29 @@ export interface EventSource<T> {
 }
 
 /**
- * Returns a handler that, given the object an event is about, enqueues every object of `lister` in its
- * namespace that all `predicates` (built from that object) accept.
+ * Returns a handler that, given the object an event is about and a lane, enqueues every object of
+ * `lister` in its namespace that all `predicates` (built from that object) accept.
  */
 export function enqueueUsingPredicates<S extends KubernetesObject, T extends KubernetesObject>(
   queue: Queue,
   lister: Lister<T>,
   ...predicates: Array<(source: S) => Predicate<T>>
-): (source: S) => void {
-  return (source) => {
+): (source: S, priority: Priority) => void {
+  return (source, priority) => {
     const accepts = predicates.map((build) => build(source));
     for (const candidate of lister.list(source.metadata?.namespace)) {
-      if (accepts.every((accept) => accept(candidate))) queue.enqueue(candidate.metadata?.namespace, candidate.metadata?.name);
+      if (accepts.every((accept) => accept(candidate))) queue.enqueue(candidate.metadata?.namespace, candidate.metadata?.name, priority);
     }
   };
+}
+
+/**
+ * The lane of the resources an organization's event concerns (its integrations): a change of their own
+ * goes first; one of their organization is new work for them, so a rotation never waits behind a whole
+ * organization's integrations.
+ */
+export function dependentPriority(priority: Priority): Priority {
+  return priority === 'change' ? 'new' : priority;
 }
 
 /** Integrations whose `spec.organizationRef` names this organization. */
@@ -89,47 +100,65 @@ export interface EventMappingOptions {
   readonly organizationQueue: Queue;
   /** Told when a Secret is deleted (to drop its cached data). */
   readonly onSecretDeleted?: (secret: KubernetesObject) => void;
+  /**
+   * True while no controller reconciles yet: what appears then is the initial listing (untouched keys,
+   * most of them in sync already), not something applied while the operator runs. Default: never.
+   */
+  readonly beforeStart?: () => boolean;
 }
 
-/** Registers the handlers that map informer events to controller keys. */
+/**
+ * Registers the handlers that map informer events to controller keys, each in its lane: an object from
+ * the initial listing is `initial`, one applied later `new`; a user's change to an object (spec,
+ * annotations, finalizers, deletion) or to the data of its Secret is a `change`; the integrations an
+ * organization's event concerns follow it as `new` work (see dependentPriority).
+ */
 export function mapEventsToKeys(options: EventMappingOptions): void {
   const { integrations, organizations, secrets, integrationQueue, organizationQueue } = options;
-  const enqueueItself = (queue: Queue, o: KubernetesObject): void => queue.enqueue(o.metadata?.namespace, o.metadata?.name);
+  const listing = (): boolean => options.beforeStart?.() ?? false;
+  // What appeared: from the initial listing it waits behind work already started; applied later, it is new work.
+  const appeared = (): Priority => (listing() ? 'initial' : 'new');
+  const enqueueItself = (queue: Queue, o: KubernetesObject, priority: Priority): void =>
+    queue.enqueue(o.metadata?.namespace, o.metadata?.name, priority);
   const integrationsOfOrganization = enqueueUsingPredicates(integrationQueue, integrations, refersToOrganization);
   const integrationsUsingSecret = enqueueUsingPredicates(integrationQueue, integrations, refersToCredentialsSecret);
-  const organizationAndItsIntegrations = (o: OrganizationObject): void => {
-    enqueueItself(organizationQueue, o);
-    integrationsOfOrganization(o);
+  const organizationAndItsIntegrations = (o: OrganizationObject, priority: Priority): void => {
+    enqueueItself(organizationQueue, o, priority);
+    integrationsOfOrganization(o, dependentPriority(priority));
+  };
+  const integrationAndItsOrganization = (o: DataActionIntegrationObject, priority: Priority): void => {
+    enqueueItself(integrationQueue, o, priority);
+    // The organization keeps `status.inUseBy` and its finalizer up to date.
+    organizationQueue.enqueue(o.metadata?.namespace, o.spec?.organizationRef?.name, dependentPriority(priority));
   };
 
-  for (const event of ['add', 'delete'] as const) {
-    integrations.on(event, (o) => {
-      enqueueItself(integrationQueue, o);
-      // The organization keeps `status.inUseBy` and its finalizer up to date.
-      organizationQueue.enqueue(o.metadata?.namespace, o.spec?.organizationRef?.name);
-    });
-    organizations.on(event, organizationAndItsIntegrations);
-  }
+  integrations.on('add', (o) => integrationAndItsOrganization(o, appeared()));
+  integrations.on('delete', (o) => integrationAndItsOrganization(o, 'change'));
+  organizations.on('add', (o) => organizationAndItsIntegrations(o, appeared()));
+  organizations.on('delete', (o) => organizationAndItsIntegrations(o, 'change'));
   integrations.on('update', (previous, current) => {
-    if (needsReconcile(previous, current)) enqueueItself(integrationQueue, current);
+    if (needsReconcile(previous, current)) enqueueItself(integrationQueue, current, 'change');
   });
   organizations.on('update', (previous, current) => {
-    if (needsReconcile(previous, current)) enqueueItself(organizationQueue, current);
+    if (needsReconcile(previous, current)) enqueueItself(organizationQueue, current, 'change');
     // Integrations wait for their organization: tell them when its readiness changes.
-    if (organizationReadinessChanged(previous, current)) integrationsOfOrganization(current);
+    if (organizationReadinessChanged(previous, current)) integrationsOfOrganization(current, dependentPriority('change'));
   });
 
-  const onSecret = (secret: KubernetesObject): void => {
-    integrationsUsingSecret(secret);
+  const onSecret = (secret: KubernetesObject, priority: Priority): void => {
+    integrationsUsingSecret(secret, priority);
     // An organization's session is rebuilt with the new OAuth client, and its integrations follow it.
-    organizations.list(secret.metadata?.namespace).filter(refersToOAuthSecret(secret)).forEach(organizationAndItsIntegrations);
+    for (const organization of organizations.list(secret.metadata?.namespace).filter(refersToOAuthSecret(secret))) {
+      organizationAndItsIntegrations(organization, priority);
+    }
   };
-  secrets.on('add', onSecret);
+  // A Secret that appears after the initial listing is one a resource was waiting for: a change for it.
+  secrets.on('add', (secret) => onSecret(secret, listing() ? 'initial' : 'change'));
   secrets.on('update', (previous, current) => {
-    if (secretChanged(previous, current)) onSecret(current);
+    if (secretChanged(previous, current)) onSecret(current, 'change');
   });
   secrets.on('delete', (secret) => {
     options.onSecretDeleted?.(secret);
-    onSecret(secret);
+    onSecret(secret, 'change');
   });
 }

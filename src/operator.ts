@@ -88,7 +88,9 @@ export function createOperator(options: OperatorOptions): Operator {
   const orgController = controller('genesyscloudorganization', Math.max(1, Math.ceil(config.concurrency / 2)), (ns, name) =>
     reconcileOrganization(deps, ns, name),
   );
+  const started = { controllers: false };
   mapEventsToKeys({
+    beforeStart: () => !started.controllers,
     integrations,
     organizations,
     secrets,
@@ -96,7 +98,7 @@ export function createOperator(options: OperatorOptions): Operator {
     organizationQueue: orgController,
     onSecretDeleted: (secret) => secretData.forget(secret.metadata?.namespace ?? '', secret.metadata?.name ?? ''),
   });
-  return lifecycle([integrations, organizations, secrets], [orgController, daiController], () => recorder.flush());
+  return lifecycle([integrations, organizations, secrets], [orgController, daiController], () => recorder.flush(), started);
 }
 
 /** The platform sessions, one per organization, with their calls counted in the metrics. */
@@ -122,15 +124,15 @@ function lifecycle(
   informers: ReadonlyArray<Informer<KubernetesObject>>,
   controllers: readonly Controller[],
   flush: () => Promise<void>,
+  started: { controllers: boolean },
 ): Operator {
-  let controllersStarted = false;
   return {
     startInformers: () => {
       for (const informer of informers) informer.start();
     },
     startControllers: async () => {
       await Promise.all(informers.map((i) => i.waitForSync()));
-      controllersStarted = true;
+      started.controllers = true;
       for (const controller of controllers) controller.start();
     },
     abandonQueued: () => {
@@ -141,7 +143,7 @@ function lifecycle(
       return { ready: synced, reasons: synced ? [] : ['informers not synced'] };
     },
     stop: async () => {
-      if (controllersStarted) await Promise.all(controllers.map((c) => c.stop()));
+      if (started.controllers) await Promise.all(controllers.map((c) => c.stop()));
       await Promise.all(informers.map((i) => i.stop()));
       await flush();
     },

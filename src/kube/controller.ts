@@ -2,7 +2,8 @@
 // controller-runtime metrics around both. What is reconciled, and which events enqueue which keys, is
 // given by the caller.
 import type { Logger } from 'pino';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Priority } from '../lib/priority.ts';
+import { resyncMetrics, type Metrics } from '../observability/metrics.ts';
 import { runWorkers, WorkQueue, type HandlerResult } from './work-queue.ts';
 
 export interface ControllerOptions {
@@ -38,14 +39,17 @@ export class Controller {
     });
   }
 
-  enqueue(namespace: string | undefined, name: string | undefined): void {
+  /** Queues the resource in the lane `priority` (src/lib/priority.ts says which event goes where). */
+  enqueue(namespace: string | undefined, name: string | undefined, priority: Priority): void {
     if (name === undefined) return;
-    this.queue.add(`${namespace ?? ''}/${name}`);
+    this.queue.add(`${namespace ?? ''}/${name}`, priority);
   }
 
   start(): void {
     const { metrics, logger, concurrency, reconcile } = this.options;
     metrics.setMaxConcurrentReconciles(this.name, concurrency);
+    const resyncs = resyncMetrics(metrics.registry);
+    resyncs.trackLag(this.name, () => this.queue.resyncLagSeconds());
     this.running = runWorkers(
       this.queue,
       concurrency,
@@ -59,8 +63,10 @@ export class Controller {
         }
       },
       {
+        // A resync scheduled after a success is a success; requeue_after is a follow-up of unfinished work.
         onSuccess: (_key, ms, result) =>
           metrics.observeReconcile(this.name, result?.requeueAfterMs === undefined ? 'success' : 'requeue_after', ms / 1000),
+        onResyncDeferred: () => resyncs.recordDeferred(this.name),
         onError: (key, error, ms, retries) => {
           metrics.observeReconcile(this.name, 'error', ms / 1000);
           const code = (error as { code?: unknown }).code;

@@ -1,11 +1,15 @@
 // A work queue of string keys with client-go's semantics (workqueue.Typed + DelayingQueue +
 // RateLimitingQueue): a key queued many times is processed once, a key is never processed by two
 // workers at once (one added while processing is queued again on done), nothing accepted is dropped,
-// and delayed adds of one key coalesce to the earliest due time. One addition: shutDownNow, which drops
-// what is queued instead of handing it out, for a replica that must stop reconciling at once.
+// and delayed adds of one key coalesce to the earliest due time. Two additions: shutDownNow, which drops
+// what is queued instead of handing it out, for a replica that must stop reconciling at once; and lanes
+// (src/lib/priority.ts): keys are handed out from the most urgent non-empty lane, first in first out
+// within a lane, and a key queued in one lane that is added to a more urgent one moves up (still one entry).
 import { systemClock, type Clock } from './clock.ts';
 import { createControllerRateLimiter, type BackoffOptions, type RateLimiter, type TokenBucketOptions } from './rate-limiter.ts';
+import { nextResyncDelayMs } from './resync-schedule.ts';
 import type { ReconcileResult } from '../lib/reconcile-result.ts';
+import { followUpOf, moreUrgent, PRIORITIES, rankOf, retryOf, withPriority, type Priority } from '../lib/priority.ts';
 
 /** Callbacks for the workqueue_* metrics; whoever wires Prometheus supplies them. Durations in ms. */
 export interface QueueHooks {
@@ -32,9 +36,22 @@ export interface WorkQueueOptions {
   hooks?: QueueHooks;
 }
 
+/** A key handed to a worker: the lane it came from, and how long it waited there. */
+export interface Taken {
+  readonly key: string;
+  readonly priority: Priority;
+  readonly waitedMs: number;
+}
+
 interface Delayed {
   key: string;
   due: number;
+}
+
+/** One lane's FIFO: `entries[head..]`; an entry whose `seq` is no longer its key's live one moved up and is skipped. */
+interface Lane {
+  entries: Array<{ key: string; seq: number }>;
+  head: number;
 }
 
 export class WorkQueue {
@@ -42,21 +59,22 @@ export class WorkQueue {
   private readonly limiter: RateLimiter;
   private readonly hooks: QueueHooks;
 
-  /** FIFO of keys to hand out: `queue[head..]` (a head index keeps taking O(1) on long queues). */
-  private queue: string[] = [];
-  private head = 0;
-  /** Keys that need processing: queued, or added again while being processed. */
-  private readonly dirty = new Set<string>();
+  private readonly lanes: Lane[] = PRIORITIES.map(() => ({ entries: [], head: 0 }));
+  /** Keys waiting to be handed out, with their live entry's sequence number. */
+  private readonly queued = new Map<string, number>();
+  private seq = 0;
+  /** Keys that need processing (queued, or added again while being processed), with their lane. */
+  private readonly dirty = new Map<string, Priority>();
   /** Keys being processed, with when their processing started. */
   private readonly processing = new Map<string, number>();
   private readonly enqueuedAt = new Map<string, number>();
-  /** Delayed keys with their earliest due time; `heap` orders them, stale heap entries are skipped. */
-  private readonly waiting = new Map<string, number>();
+  /** Delayed keys with their earliest due time and lane; `heap` orders them, stale heap entries are skipped. */
+  private readonly waiting = new Map<string, { due: number; priority: Priority }>();
   private heap: Delayed[] = [];
   private cancelTimer: (() => void) | undefined;
   private timerDue: number | undefined;
 
-  private readonly getters: Array<(key: string | undefined) => void> = [];
+  private readonly getters: Array<(taken: Taken | undefined) => void> = [];
   private readonly drainers: Array<() => void> = [];
   private shuttingDown = false;
 
@@ -66,32 +84,50 @@ export class WorkQueue {
     this.hooks = options.hooks ?? {};
   }
 
-  add(key: string): void {
-    if (this.shuttingDown || this.dirty.has(key)) return;
-    this.dirty.add(key);
+  /** Queues `key` in the lane `priority`; a key already queued in a less urgent lane moves up to it. */
+  add(key: string, priority: Priority = 'change'): void {
+    if (this.shuttingDown) return;
+    const current = this.dirty.get(key);
+    if (current !== undefined) {
+      if (rankOf(priority) >= rankOf(current)) return;
+      this.dirty.set(key, priority);
+      if (this.queued.has(key)) this.enter(key, priority); // moves up; the old entry goes stale
+      return;
+    }
+    this.dirty.set(key, priority);
     this.hooks.onAdd?.(key);
     if (this.processing.has(key)) return; // queued again by done()
-    this.push(key);
+    this.push(key, priority);
   }
 
-  addAfter(key: string, delayMs: number): void {
+  /** Queues `key` after `delayMs`; delayed adds of one key coalesce to the earliest due time and the most urgent lane. */
+  addAfter(key: string, delayMs: number, priority: Priority = 'followUp'): void {
     if (this.shuttingDown) return;
     if (delayMs <= 0) {
-      this.add(key);
+      this.add(key, priority);
       return;
     }
     const due = this.clock.now() + delayMs;
     const current = this.waiting.get(key);
-    if (current !== undefined && current <= due) return;
-    this.waiting.set(key, due);
-    pushHeap(this.heap, { key, due });
+    const merged = {
+      due: Math.min(due, current?.due ?? due),
+      priority: current === undefined ? priority : moreUrgent(priority, current.priority),
+    };
+    this.waiting.set(key, merged);
+    if (merged.due === current?.due) return;
+    pushHeap(this.heap, { key, due: merged.due });
     this.armTimer();
   }
 
-  addRateLimited(key: string): void {
+  /** Queues `key` in the resync lane at its own slot of the period (resync-schedule.ts). */
+  addResync(key: string, periodMs: number): void {
+    this.addAfter(key, nextResyncDelayMs(key, periodMs, this.clock.now()), 'resync');
+  }
+
+  addRateLimited(key: string, priority: Priority = 'followUp'): void {
     if (this.shuttingDown) return;
     this.hooks.onRetry?.(key);
-    this.addAfter(key, this.limiter.when(key));
+    this.addAfter(key, this.limiter.when(key), priority);
   }
 
   /** The key succeeded: its next failure starts the backoff from the base delay again. */
@@ -104,7 +140,12 @@ export class WorkQueue {
   }
 
   /** The next key to process; waits for one. `undefined` once shut down and empty. */
-  get(): Promise<string | undefined> {
+  async get(): Promise<string | undefined> {
+    return (await this.next())?.key;
+  }
+
+  /** The next key to process with its lane; waits for one. `undefined` once shut down and empty. */
+  next(): Promise<Taken | undefined> {
     if (this.len() > 0) return Promise.resolve(this.take());
     if (this.shuttingDown) return Promise.resolve(undefined);
     return new Promise((resolve) => this.getters.push(resolve));
@@ -115,13 +156,27 @@ export class WorkQueue {
     if (started === undefined) return;
     this.processing.delete(key);
     this.hooks.onDone?.(key, this.clock.now() - started);
-    if (this.dirty.has(key)) this.push(key);
+    const again = this.dirty.get(key);
+    if (again !== undefined) this.push(key, again);
     this.settleDrainers();
   }
 
   /** Keys waiting to be handed out (not counting delayed ones). */
   len(): number {
-    return this.queue.length - this.head;
+    return this.queued.size;
+  }
+
+  /** Keys waiting in each lane, for tests and diagnostics. */
+  lengths(): Record<Priority, number> {
+    const counts = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
+    for (const key of this.queued.keys()) counts[this.dirty.get(key)!]++;
+    return counts;
+  }
+
+  /** Seconds the oldest key of the resync lane has waited there; 0 when the lane is empty (the resync lag). */
+  resyncLagSeconds(): number {
+    const oldest = this.peek(this.lanes[rankOf('resync')]!);
+    return oldest === undefined ? 0 : (this.clock.now() - (this.enqueuedAt.get(oldest) ?? this.clock.now())) / 1000;
   }
 
   isShuttingDown(): boolean {
@@ -151,8 +206,11 @@ export class WorkQueue {
    */
   shutDownNow(): void {
     this.shutDown();
-    this.queue = [];
-    this.head = 0;
+    for (const lane of this.lanes) {
+      lane.entries = [];
+      lane.head = 0;
+    }
+    this.queued.clear();
     this.dirty.clear();
     this.enqueuedAt.clear();
     this.hooks.onDepth?.(0);
@@ -184,29 +242,53 @@ export class WorkQueue {
     return longest / 1000;
   }
 
-  private push(key: string): void {
-    this.queue.push(key);
+  private push(key: string, priority: Priority): void {
     this.enqueuedAt.set(key, this.clock.now());
+    this.enter(key, priority);
     this.hooks.onDepth?.(this.len());
     const getter = this.getters.shift();
     if (getter !== undefined) getter(this.take());
   }
 
-  private take(): string | undefined {
-    const key = this.queue[this.head];
-    if (key === undefined) return undefined;
-    this.head++;
-    if (this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+  /** Appends the key's live entry to the lane (an entry it had in another lane goes stale). */
+  private enter(key: string, priority: Priority): void {
+    const seq = ++this.seq;
+    this.queued.set(key, seq);
+    this.lanes[rankOf(priority)]!.entries.push({ key, seq });
+  }
+
+  /** The first live key of the lane, dropping the stale entries before it. */
+  private peek(lane: Lane): string | undefined {
+    for (let entry = lane.entries[lane.head]; entry !== undefined; entry = lane.entries[lane.head]) {
+      if (this.queued.get(entry.key) === entry.seq) return entry.key;
+      lane.head++;
     }
-    const now = this.clock.now();
-    this.dirty.delete(key);
-    this.processing.set(key, now);
-    this.hooks.onDepth?.(this.len());
-    this.hooks.onGet?.(key, now - (this.enqueuedAt.get(key) ?? now));
-    this.enqueuedAt.delete(key);
-    return key;
+    lane.entries = [];
+    lane.head = 0;
+    return undefined;
+  }
+
+  private take(): Taken | undefined {
+    for (const lane of this.lanes) {
+      const key = this.peek(lane);
+      if (key === undefined) continue;
+      lane.head++;
+      if (lane.head * 2 >= lane.entries.length) {
+        lane.entries = lane.entries.slice(lane.head);
+        lane.head = 0;
+      }
+      const now = this.clock.now();
+      const priority = this.dirty.get(key) ?? 'change';
+      this.queued.delete(key);
+      this.dirty.delete(key);
+      this.processing.set(key, now);
+      const waitedMs = now - (this.enqueuedAt.get(key) ?? now);
+      this.enqueuedAt.delete(key);
+      this.hooks.onDepth?.(this.len());
+      this.hooks.onGet?.(key, waitedMs);
+      return { key, priority, waitedMs };
+    }
+    return undefined;
   }
 
   private settleDrainers(): void {
@@ -228,8 +310,9 @@ export class WorkQueue {
     const now = this.clock.now();
     for (let next = this.peekDelayed(); next !== undefined && next.due <= now; next = this.peekDelayed()) {
       popHeap(this.heap);
+      const { priority } = this.waiting.get(next.key)!;
       this.waiting.delete(next.key);
-      this.add(next.key);
+      this.add(next.key, priority);
     }
     this.armTimer();
   }
@@ -237,7 +320,7 @@ export class WorkQueue {
   /** The earliest live delayed entry, discarding entries superseded by an earlier due time. */
   private peekDelayed(): Delayed | undefined {
     for (let top = this.heap[0]; top !== undefined; top = this.heap[0]) {
-      if (this.waiting.get(top.key) === top.due) return top;
+      if (this.waiting.get(top.key)?.due === top.due) return top;
       popHeap(this.heap);
     }
     return undefined;
@@ -281,24 +364,28 @@ export type KeyHandler = (key: string) => Promise<HandlerResult | void>;
 export interface WorkerHooks {
   onSuccess?(key: string, durationMs: number, result: HandlerResult | undefined): void;
   onError?(key: string, error: unknown, durationMs: number, retries: number): void;
+  /** A resync started later than its whole period: it missed its next slot too, and is spread to a later one. */
+  onResyncDeferred?(key: string, lateMs: number): void;
 }
 
 /**
- * Runs `concurrency` workers until the queue is shut down and empty. A handler that throws sends its
- * key back with backoff; one that succeeds resets the key's backoff, then requeues after
- * `requeueAfterMs` when asked.
+ * Runs `concurrency` workers until the queue is shut down and empty. Each handler runs at the priority of
+ * its lane (withPriority), so the calls it makes wait for the request budget in that order. A handler that
+ * throws sends its key back with backoff; one that succeeds resets the key's backoff, then requeues after
+ * `requeueAfterMs` (a follow-up) or at its slot of `resyncPeriodMs` (the resync lane), when asked.
  */
 export async function runWorkers(queue: WorkQueue, concurrency: number, handle: KeyHandler, hooks: WorkerHooks = {}): Promise<void> {
   const work = async (): Promise<void> => {
-    for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
+    for (let taken = await queue.next(); taken !== undefined; taken = await queue.next()) {
+      const { key, priority } = taken;
       const started = queue.clock.now();
       try {
-        const result = (await handle(key)) ?? undefined;
+        const result = (await withPriority(priority, () => handle(key))) ?? undefined;
         queue.forget(key);
-        if (result?.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
+        requeue(queue, taken, result, hooks);
         callSafely(() => hooks.onSuccess?.(key, queue.clock.now() - started, result));
       } catch (error) {
-        queue.addRateLimited(key);
+        queue.addRateLimited(key, retryOf(priority));
         const retries = queue.numRequeues(key);
         callSafely(() => hooks.onError?.(key, error, queue.clock.now() - started, retries));
       } finally {
@@ -307,6 +394,17 @@ export async function runWorkers(queue: WorkQueue, concurrency: number, handle: 
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, work));
+}
+
+function requeue(queue: WorkQueue, taken: Taken, result: HandlerResult | undefined, hooks: WorkerHooks): void {
+  if (result?.requeueAfterMs !== undefined) {
+    queue.addAfter(taken.key, result.requeueAfterMs, followUpOf(taken.priority));
+  } else if (result?.resyncPeriodMs !== undefined) {
+    if (taken.priority === 'resync' && taken.waitedMs >= result.resyncPeriodMs) {
+      callSafely(() => hooks.onResyncDeferred?.(taken.key, taken.waitedMs));
+    }
+    queue.addResync(taken.key, result.resyncPeriodMs);
+  }
 }
 
 function callSafely(callback: () => void): void {

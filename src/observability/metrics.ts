@@ -331,3 +331,47 @@ function registerBuildInfo(registers: Registers): void {
     registers,
   }).set({ version: VERSION, nodeversion: process.version }, 1);
 }
+
+// Resync lag, per controller (issue 13): a self-contained block, registered on a registry at its first use.
+// The resync lane is served after every other lane, so when the budget cannot check every resource within
+// its period, resyncs wait (the lag) and skip the slots they missed (deferred) instead of starving events.
+
+/** The resync metrics of the controllers on one registry. */
+export interface ResyncMetrics {
+  /** Reports `lagSeconds()` (how long the oldest queued resync has waited) for `controller` at each scrape. */
+  trackLag(controller: string, lagSeconds: () => number): void;
+  /** A resync started more than a whole period late, so its next slot moved on. */
+  recordDeferred(controller: string): void;
+}
+
+const resyncMetricsByRegistry = new WeakMap<Registry, ResyncMetrics>();
+
+export function resyncMetrics(registry: Registry): ResyncMetrics {
+  const known = resyncMetricsByRegistry.get(registry);
+  if (known !== undefined) return known;
+  const lags = new Map<string, () => number>();
+  new Gauge({
+    name: 'dataactions_resync_lag_seconds',
+    help: 'How long the oldest resync waiting in the work queue has waited, per controller (0 when none waits)',
+    labelNames: ['controller'] as const,
+    registers: [registry],
+    collect() {
+      for (const [controller, lag] of lags) this.set({ controller }, Math.max(0, lag()));
+    },
+  });
+  const deferred = new Counter({
+    name: 'dataactions_resyncs_deferred_total',
+    help: 'Resyncs that started more than a resync period late and were moved to a later slot, per controller',
+    labelNames: ['controller'] as const,
+    registers: [registry],
+  });
+  const metrics: ResyncMetrics = {
+    trackLag: (controller, lagSeconds) => {
+      lags.set(controller, lagSeconds);
+      deferred.inc({ controller }, 0);
+    },
+    recordDeferred: (controller) => deferred.inc({ controller }),
+  };
+  resyncMetricsByRegistry.set(registry, metrics);
+  return metrics;
+}

@@ -1,3 +1,4 @@
+import { currentPriority, PRIORITIES, rankOf, type Priority } from '../lib/priority.ts';
 import type { Clock } from './clock.ts';
 
 export interface RequestBudgetOptions {
@@ -10,7 +11,10 @@ export interface RequestBudgetOptions {
 /**
  * One token bucket per OAuth client (the platform counts requests per client-credentials token,
  * docs/platform-facts.md §6). Every request of the client takes a slot, logins and retries included. Waiters
- * are served in arrival order. A 429 pauses the whole bucket, not just the call that got it, because the
+ * are served by priority (src/lib/priority.ts: the lane of the reconcile that makes the call, read from its
+ * async context), in arrival order within one priority: a Secret rotation's call takes the next slot ahead
+ * of calls already waiting for creations and drift checks. The priority only orders waiters; the rate and
+ * burst are the same for all. A 429 pauses the whole bucket, not just the call that got it, because the
  * platform refuses every call of the client until Retry-After.
  */
 export class RequestBudget {
@@ -21,7 +25,9 @@ export class RequestBudget {
   private tokens: number;
   private refilledAt: number;
   private pausedUntil = 0;
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Waiters per priority, most urgent first, each first in first out. */
+  private readonly waiters: Array<Array<() => void>> = PRIORITIES.map(() => []);
+  private serving = false;
 
   constructor(options: RequestBudgetOptions) {
     if (!(options.requestsPerMinute > 0)) throw new RangeError('requestsPerMinute must be positive');
@@ -33,12 +39,13 @@ export class RequestBudget {
     this.refilledAt = this.clock.now();
   }
 
-  /** Waits for a slot and takes it; resolves with the milliseconds waited. */
-  acquire(): Promise<number> {
+  /** Waits for a slot and takes it; resolves with the milliseconds waited. Default: the running work's priority. */
+  acquire(priority: Priority = currentPriority()): Promise<number> {
     const startedAt = this.clock.now();
-    const turn = this.tail.then(() => this.take()).then(() => this.clock.now() - startedAt);
-    this.tail = turn.catch(() => undefined);
-    return turn;
+    return new Promise((resolve) => {
+      this.waiters[rankOf(priority)]!.push(() => resolve(this.clock.now() - startedAt));
+      this.serve();
+    });
   }
 
   /** The rate every caller sharing the bucket gets from now on (one OAuth client used by several orgs). */
@@ -59,8 +66,23 @@ export class RequestBudget {
     this.refilledAt = until;
   }
 
-  private async take(): Promise<void> {
+  /** Hands out slots while anyone waits; one loop at a time, so a slot goes to the most urgent waiter of its moment. */
+  private serve(): void {
+    if (this.serving) return;
+    this.serving = true;
+    void this.hand().catch(() => {
+      // A clock that failed to sleep: let the next acquire start over rather than strand its waiters.
+      this.serving = false;
+    });
+  }
+
+  private async hand(): Promise<void> {
     for (;;) {
+      const next = this.waiters.find((waiters) => waiters.length > 0);
+      if (next === undefined) {
+        this.serving = false; // synchronously with the check: an acquire after this starts a new loop
+        return;
+      }
       const now = this.clock.now();
       if (now < this.pausedUntil) {
         await this.clock.sleep(this.pausedUntil - now);
@@ -69,7 +91,8 @@ export class RequestBudget {
       this.refill(now);
       if (this.tokens >= 1) {
         this.tokens -= 1;
-        return;
+        next.shift()!();
+        continue;
       }
       await this.clock.sleep(Math.ceil((1 - this.tokens) / this.perMs));
     }

@@ -7,7 +7,7 @@ import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
 import type { Decision } from './model.ts';
 import { observeIntegration } from './observe.ts';
-import { isWriteRace, jitter, ReconcileError, settleWriteRaces, type ReconcileResult } from './requeue.ts';
+import { followUpOrResync, isWriteRace, ReconcileError, resync, settleWriteRaces, type ReconcileResult } from './requeue.ts';
 import { composeStatus, failureWarning } from './status.ts';
 
 export async function reconcileIntegration(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
@@ -68,7 +68,7 @@ async function reconcileOnce(
   if (failure !== undefined) {
     if (failure.terminal) {
       log.warn({ reason: failure.reason }, `Could not sync: ${failure.message}`);
-      return { requeueAfterMs: jitter(deps.resyncMs) };
+      return resync(deps.resyncMs);
     }
     if (failure.retryAfterMs !== undefined) return { requeueAfterMs: failure.retryAfterMs };
     throw new ReconcileError(failure.reason, failure.message);
@@ -76,5 +76,5 @@ async function reconcileOnce(
   if (decision !== undefined && decision.actions.length > 0) {
     log.info({ actions: decision.actions.map((a) => a.type) }, 'Reconciled integration');
   }
-  return { requeueAfterMs: decision?.requeueAfterMs ?? jitter(deps.resyncMs) };
+  return followUpOrResync(decision?.requeueAfterMs, deps.resyncMs);
 }

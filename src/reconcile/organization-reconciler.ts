@@ -6,7 +6,7 @@ import { FINALIZER, ORGANIZATION_NAMES, ORGANIZATION_READY_REASONS } from '../ap
 import type { ReconcilerDeps } from './deps.ts';
 import { decideOrganization, type OrganizationAction, type OrganizationDecision } from './organization-decide.ts';
 import { observeOrganization } from './organization-observe.ts';
-import { jitter, ReconcileError, settleWriteRaces, type ReconcileResult } from './requeue.ts';
+import { ReconcileError, resync, settleWriteRaces, type ReconcileResult } from './requeue.ts';
 
 export async function reconcileOrganization(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
   const log = deps.logger.child({ kind: ORGANIZATION_NAMES.kind, namespace, name });
@@ -55,12 +55,12 @@ async function act(deps: ReconcilerDeps, object: KubernetesObject, actions: read
 
 function next(deps: ReconcilerDeps, log: ReconcilerDeps['logger'], after: OrganizationDecision['next']): ReconcileResult {
   if (after === 'done') return {};
-  if (after === 'resync') return { requeueAfterMs: jitter(deps.resyncMs) };
+  if (after === 'resync') return resync(deps.resyncMs);
   if ('afterMs' in after) return { requeueAfterMs: after.afterMs };
   const { failure } = after;
   if (failure.terminal) {
     log.warn({ reason: failure.reason }, `Could not connect: ${failure.message}`);
-    return { requeueAfterMs: jitter(deps.resyncMs) };
+    return resync(deps.resyncMs);
   }
   if (failure.retryAfterMs !== undefined) return { requeueAfterMs: failure.retryAfterMs };
   throw new ReconcileError(failure.reason, failure.message);

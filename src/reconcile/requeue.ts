@@ -14,9 +14,17 @@ export class ReconcileError extends Error {
   }
 }
 
-/** Resyncs spread over ±10% so many resources never hit the platform in one burst. */
-export function jitter(ms: number): number {
-  return Math.round(ms * (0.9 + Math.random() * 0.2));
+/**
+ * Look again at the next resync: the work queue spreads resources over the whole period (each at a slot of
+ * its own) and serves resyncs after every other kind of work (src/lib/priority.ts).
+ */
+export function resync(periodMs: number): ReconcileResult {
+  return { resyncPeriodMs: periodMs };
+}
+
+/** Look again after `afterMs` (work in progress, such as a poll) when given, else at the next resync. */
+export function followUpOrResync(afterMs: number | undefined, periodMs: number): ReconcileResult {
+  return afterMs === undefined ? resync(periodMs) : { requeueAfterMs: afterMs };
 }
 
 /** How soon a resource whose write lost a race is looked at again: the watch brings its newer version meanwhile. */

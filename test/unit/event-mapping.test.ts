@@ -10,6 +10,7 @@ import {
   refersToOAuthSecret,
   refersToOrganization,
 } from '../../src/event-mapping.ts';
+import type { Priority } from '../../src/lib/priority.ts';
 import { FakeInformer } from './fake-informer.ts';
 
 const meta = (name: string, namespace = 'team-a', extra: Record<string, unknown> = {}) => ({ name, namespace, generation: 1, ...extra });
@@ -52,9 +53,13 @@ function world() {
   ]);
   const secrets = new FakeInformer<KubernetesObject>();
   const keys: string[] = [];
-  const queue = (kind: string) => ({ enqueue: (ns: string | undefined, name: string | undefined) => keys.push(`${kind} ${ns}/${name}`) });
+  const queue = (kind: string) => ({
+    enqueue: (ns: string | undefined, name: string | undefined, priority: Priority) => keys.push(`${kind} ${ns}/${name} ${priority}`),
+  });
   const forgotten: string[] = [];
+  const started = { value: true };
   mapEventsToKeys({
+    beforeStart: () => !started.value,
     integrations,
     organizations,
     secrets,
@@ -62,57 +67,93 @@ function world() {
     organizationQueue: queue('org'),
     onSecretDeleted: (s) => forgotten.push(s.metadata?.name ?? ''),
   });
-  return { integrations, organizations, secrets, keys, forgotten };
+  return { integrations, organizations, secrets, keys, forgotten, started };
 }
+
+type World = ReturnType<typeof world>;
+
+/** Plays `fire` as part of the initial listing, before the controllers start. */
+const listing = (fire: (w: World) => void) => (w: World) => {
+  w.started.value = false;
+  fire(w);
+};
 
 describe('event mapping', () => {
   it.each([
     {
-      scenario: 'a new integration is reconciled, and its organization updates inUseBy',
-      fire: (w: ReturnType<typeof world>) => w.integrations.add(integration('new', 'prod')),
-      keys: ['dai team-a/new', 'org team-a/prod'],
+      scenario: 'an integration from the initial listing is queued as initial, with its organization',
+      fire: listing((w) => w.integrations.add(integration('zendesk', 'prod'))),
+      keys: ['dai team-a/zendesk initial', 'org team-a/prod initial'],
+    },
+    {
+      scenario: 'an integration applied while the operator runs is new work, and its organization updates inUseBy',
+      fire: (w: World) => w.integrations.add(integration('new', 'prod')),
+      keys: ['dai team-a/new new', 'org team-a/prod new'],
+    },
+    {
+      scenario: 'a spec change of an integration is a change',
+      fire: (w: World) =>
+        w.integrations.update(integration('zendesk', 'prod'), {
+          ...integration('zendesk', 'prod'),
+          metadata: meta('zendesk', 'team-a', { generation: 2 }),
+        }),
+      keys: ['dai team-a/zendesk change'],
     },
     {
       scenario: 'a deleted integration is looked at once more, and its organization may release its finalizer',
-      fire: (w: ReturnType<typeof world>) => w.integrations.delete(integration('zendesk', 'prod')),
-      keys: ['dai team-a/zendesk', 'org team-a/prod'],
+      fire: (w: World) => w.integrations.delete(integration('zendesk', 'prod')),
+      keys: ['dai team-a/zendesk change', 'org team-a/prod new'],
+    },
+    {
+      scenario: 'an organization from the initial listing brings its integrations as initial',
+      fire: listing((w) => w.organizations.add(organization('prod', 'prod-oauth'))),
+      keys: ['org team-a/prod initial', 'dai team-a/zendesk initial', 'dai team-a/salesforce initial'],
     },
     {
       scenario: 'a new organization brings along the integrations that wait for it, in its namespace only',
-      fire: (w: ReturnType<typeof world>) => w.organizations.add(organization('prod', 'prod-oauth')),
-      keys: ['org team-a/prod', 'dai team-a/zendesk', 'dai team-a/salesforce'],
+      fire: (w: World) => w.organizations.add(organization('prod', 'prod-oauth')),
+      keys: ['org team-a/prod new', 'dai team-a/zendesk new', 'dai team-a/salesforce new'],
     },
     {
-      scenario: 'a rotated credentials Secret sends every integration using it, in its namespace only',
-      fire: (w: ReturnType<typeof world>) => w.secrets.update(secret('zendesk-creds', '1'), secret('zendesk-creds', '2')),
-      keys: ['dai team-a/zendesk', 'dai team-a/lambda'],
+      scenario: 'a rotated credentials Secret sends every integration using it as a change, in its namespace only',
+      fire: (w: World) => w.secrets.update(secret('zendesk-creds', '1'), secret('zendesk-creds', '2')),
+      keys: ['dai team-a/zendesk change', 'dai team-a/lambda change'],
     },
     {
-      scenario: 'a rotated OAuth Secret sends its organization and that organization’s integrations',
-      fire: (w: ReturnType<typeof world>) => w.secrets.update(secret('staging-oauth', '1'), secret('staging-oauth', '2')),
-      keys: ['org team-a/staging', 'dai team-a/lambda'],
+      scenario: 'a rotated OAuth Secret sends its organization as a change and its integrations as new work',
+      fire: (w: World) => w.secrets.update(secret('staging-oauth', '1'), secret('staging-oauth', '2')),
+      keys: ['org team-a/staging change', 'dai team-a/lambda new'],
+    },
+    {
+      scenario: 'a Secret created after the listing is a change for the integrations waiting for it',
+      fire: (w: World) => w.secrets.add(secret('salesforce-creds')),
+      keys: ['dai team-a/salesforce change'],
+    },
+    {
+      scenario: 'a Secret from the initial listing sends its integrations as initial',
+      fire: listing((w) => w.secrets.add(secret('salesforce-creds'))),
+      keys: ['dai team-a/salesforce initial'],
     },
     {
       scenario: 'a Secret resent by a relist with the same resourceVersion sends nothing',
-      fire: (w: ReturnType<typeof world>) => w.secrets.update(secret('zendesk-creds', '1'), secret('zendesk-creds', '1')),
+      fire: (w: World) => w.secrets.update(secret('zendesk-creds', '1'), secret('zendesk-creds', '1')),
       keys: [],
     },
     {
       scenario: 'a Secret nobody references sends nothing',
-      fire: (w: ReturnType<typeof world>) => w.secrets.add(secret('unrelated')),
+      fire: (w: World) => w.secrets.add(secret('unrelated')),
       keys: [],
     },
     {
       scenario: 'a status-only update of an integration (the operator’s own write) sends nothing',
-      fire: (w: ReturnType<typeof world>) =>
+      fire: (w: World) =>
         w.integrations.update(integration('zendesk', 'prod'), { ...integration('zendesk', 'prod'), status: { state: 'ACTIVE' } }),
       keys: [],
     },
     {
-      scenario: 'an organization turning Ready tells its waiting integrations, not itself',
-      fire: (w: ReturnType<typeof world>) =>
-        w.organizations.update(organization('prod', 'prod-oauth', 'False'), organization('prod', 'prod-oauth', 'True')),
-      keys: ['dai team-a/zendesk', 'dai team-a/salesforce'],
+      scenario: 'an organization turning Ready tells its waiting integrations as new work, not itself',
+      fire: (w: World) => w.organizations.update(organization('prod', 'prod-oauth', 'False'), organization('prod', 'prod-oauth', 'True')),
+      keys: ['dai team-a/zendesk new', 'dai team-a/salesforce new'],
     },
   ])('$scenario', ({ fire, keys }) => {
     const w = world();
@@ -124,7 +165,7 @@ describe('event mapping', () => {
     const w = world();
     w.secrets.delete(secret('prod-oauth'));
     expect(w.forgotten).toEqual(['prod-oauth']);
-    expect(w.keys).toEqual(['org team-a/prod', 'dai team-a/zendesk', 'dai team-a/salesforce']);
+    expect(w.keys).toEqual(['org team-a/prod change', 'dai team-a/zendesk new', 'dai team-a/salesforce new']);
   });
 });
 

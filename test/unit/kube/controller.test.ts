@@ -24,7 +24,7 @@ async function busyController(): Promise<{ controller: Controller; reconciled: s
     },
   });
   controller.start();
-  for (const name of ['a', 'b', 'c', 'd']) controller.enqueue('ns', name);
+  for (const name of ['a', 'b', 'c', 'd']) controller.enqueue('ns', name, 'initial');
   await settle();
   return { controller, reconciled, release };
 }
@@ -35,7 +35,7 @@ describe('Controller stop', () => {
     expect(reconciled).toEqual(['ns/a']);
 
     controller.abandonQueued();
-    controller.enqueue('ns', 'e');
+    controller.enqueue('ns', 'e', 'change');
     release();
     await controller.stop();
 
@@ -45,7 +45,7 @@ describe('Controller stop', () => {
   it('on SIGTERM hands out the keys already queued before it stops', async () => {
     const { controller, reconciled, release } = await busyController();
     const stopped = controller.stop();
-    controller.enqueue('ns', 'e');
+    controller.enqueue('ns', 'e', 'change');
     release();
     await stopped;
 

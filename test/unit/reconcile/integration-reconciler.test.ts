@@ -20,8 +20,7 @@ const statusOf = (name = 'zendesk'): Record<string, unknown> =>
   (h.integrations.get(NAMESPACE, name) as { status?: Record<string, unknown> } | undefined)?.status ?? {};
 const condition = (type: string): unknown =>
   (statusOf()['conditions'] as { type: string; status: string; reason: string }[] | undefined)?.find((c) => c.type === type);
-const atResync = (result: ReconcileResult): boolean =>
-  result.requeueAfterMs !== undefined && result.requeueAfterMs >= 0.9 * h.deps.resyncMs && result.requeueAfterMs <= 1.1 * h.deps.resyncMs;
+const atResync = (result: ReconcileResult): boolean => result.requeueAfterMs === undefined && result.resyncPeriodMs === h.deps.resyncMs;
 
 /** Calls other than reads made to the emulator so far. */
 const writesOnPlatform = (): number =>

@@ -18,8 +18,7 @@ const reconcile = (): Promise<ReconcileResult> => reconcileOrganization(h.deps, 
 const statusOf = (): Record<string, unknown> =>
   (h.organizations.get(NAMESPACE, 'prod') as { status?: Record<string, unknown> } | undefined)?.status ?? {};
 const ready = (): unknown => (statusOf()['conditions'] as { type: string }[] | undefined)?.find((c) => c.type === 'Ready');
-const atResync = (result: ReconcileResult): boolean =>
-  result.requeueAfterMs !== undefined && result.requeueAfterMs >= 0.9 * h.deps.resyncMs && result.requeueAfterMs <= 1.1 * h.deps.resyncMs;
+const atResync = (result: ReconcileResult): boolean => result.requeueAfterMs === undefined && result.resyncPeriodMs === h.deps.resyncMs;
 const deleting = { deletionTimestamp: '2026-11-24T09:59:00Z', finalizers: [FINALIZER] };
 
 interface Scenario {
