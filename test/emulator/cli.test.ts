@@ -42,6 +42,15 @@ describe('emulator command', () => {
     expect(code).toBe(0);
   }, 30_000);
 
+  it('embeds configs in listings asked to expand them when started with --listing-expands-config', async () => {
+    const child = run(['--port', '0', '--listing-expands-config']);
+    const baseUrl = (await firstLine(child)).replace('Emulator listening on ', '');
+    const consistency = await call(baseUrl, 'GET', '/__emulator/consistency');
+    expect(consistency.body).toMatchObject({ listingExpandsConfig: true });
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }, 30_000);
+
   it('refuses a malformed client flag with usage and exit code 2', async () => {
     const child = run(['--client', 'no-colon']);
     let stderr = '';

@@ -6,7 +6,7 @@ import { startEmulator, type EmulatorOptions } from './index.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port n] [--host h] [--client id:secret]... [--tls-cert file --tls-key file]
   [--state-transition-ms n] [--requests-per-minute n] [--token-ttl-seconds n] [--delete-visible-ms n] [--list-lag-ms n]
-  [--read-after-write-lag-ms n]`;
+  [--read-after-write-lag-ms n] [--listing-expands-config]`;
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -30,6 +30,7 @@ function optionsFrom(argv: string[]): EmulatorOptions {
       'delete-visible-ms': { type: 'string' },
       'list-lag-ms': { type: 'string' },
       'read-after-write-lag-ms': { type: 'string' },
+      'listing-expands-config': { type: 'boolean' },
     },
   });
   const options: EmulatorOptions = {};
@@ -46,6 +47,7 @@ function optionsFrom(argv: string[]): EmulatorOptions {
     if (value !== undefined) Object.assign(options, { [key]: value });
   }
   if (values.host !== undefined) options.host = values.host;
+  if (values['listing-expands-config'] === true) options.listingExpandsConfig = true;
   if (values.client !== undefined) {
     options.clients = values.client.map((pair) => {
       const colon = pair.indexOf(':');

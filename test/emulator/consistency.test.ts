@@ -77,7 +77,7 @@ describe('read-after-write lag', () => {
     const emulator = await start();
     const api = await connect(emulator);
     const set = await call(emulator.baseUrl, 'PUT', '/__emulator/consistency', { body: { readAfterWriteLagMs: 10_000 } });
-    expect(set.body).toEqual({ deleteVisibleMs: 0, listLagMs: 0, readAfterWriteLagMs: 10_000 });
+    expect(set.body).toEqual({ deleteVisibleMs: 0, listLagMs: 0, readAfterWriteLagMs: 10_000, listingExpandsConfig: false });
     const id = await create(api, 'Truth');
     expect(emulator.control.state().integrations.map((i) => i.name)).toEqual(['Truth']);
     emulator.control.reset();
@@ -162,5 +162,32 @@ describe('a listing that shifts while it is paged', () => {
     }
     emulator.control.addFault({ route: `GET ${CREDENTIALS}`, kind: 'listShift', shift: 1 });
     expect(entityIds((await api('GET', `${CREDENTIALS}?pageSize=1&pageNumber=2`)).body)).toEqual([ids[2]]);
+  });
+});
+
+describe('listings that carry configuration (listingExpandsConfig)', () => {
+  const listed = async (api: Api, expand: boolean): Promise<Record<string, unknown>> => {
+    const query = expand ? '?expand=config.current' : '';
+    const [entity] = (await api('GET', `/api/v2/integrations${query}`)).body.entities as { config: { current: Record<string, unknown> } }[];
+    return entity?.config.current ?? {};
+  };
+
+  it('by default answers entries whose config is only an id, expand or not: the conservative, unconfirmed case', async () => {
+    const emulator = await start();
+    const api = await connect(emulator);
+    const id = await create(api, 'Listed');
+    expect(await listed(api, true)).toEqual({ id });
+    expect(await listed(api, false)).toEqual({ id });
+  });
+
+  it('embeds the full config when asked with expand=config.current, once turned on at runtime', async () => {
+    const emulator = await start();
+    const api = await connect(emulator);
+    const id = await create(api, 'Listed');
+    expect(emulator.control.setConsistency({ listingExpandsConfig: true })).toMatchObject({ listingExpandsConfig: true });
+    expect(await listed(api, true)).toMatchObject({ id, name: 'Listed', version: 1, properties: {}, credentials: {} });
+    expect(await listed(api, false)).toEqual({ id });
+    emulator.control.reset();
+    expect(emulator.control.consistency().listingExpandsConfig).toBe(false);
   });
 });

@@ -49,9 +49,10 @@ const consistencySchema = z
     deleteVisibleMs: z.number().int().nonnegative().optional(),
     listLagMs: z.number().int().nonnegative().optional(),
     readAfterWriteLagMs: z.number().int().nonnegative().optional(),
+    listingExpandsConfig: z.boolean().optional(),
   })
   .strict();
-/** The eventual-consistency delays, all in milliseconds of the emulator's clock. */
+/** The eventual-consistency delays, in milliseconds of the emulator's clock, and whether listings expand configs. */
 export type Consistency = StoreTiming;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {

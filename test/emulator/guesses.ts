@@ -95,8 +95,10 @@ export const CREATED_STATUS = 200;
 /** Credential listing: default page size (the max of 200 is CONFIRMED; above it the emulator answers 400). */
 export const DEFAULT_CREDENTIAL_LISTING_PAGE_SIZE = 25;
 
-/** The list endpoint embeds the full config.current in each entity, as GET by id does. */
-export const LIST_EMBEDS_FULL_CONFIG = true;
+/** Whether the list endpoint embeds the full config.current of each entity when asked with
+ * `expand=config.current` is unknown (docs/platform-facts.md §10, UNCONFIRMED): the `listingExpandsConfig` option
+ * (default false) chooses. Without the expand, or with the option off, an entity's config.current is `{id}` only. */
+export const LIST_EXPAND_CONFIG = 'config.current';
 
 /** Empty notes are rendered as the quirk string both in config.current.notes (CONFIRMED, §2) and in the
  * integration's top-level `notes` (a guess). */

@@ -48,6 +48,11 @@ export interface EmulatorOptions {
    * version before a write after an API write (PATCH, PUT config, PUT credential).
    */
   readAfterWriteLagMs?: number;
+  /**
+   * Whether the listing honours `expand=config.current` by embedding each entry's full configuration
+   * (default false: the conservative case, as the real platform's support is unconfirmed).
+   */
+  listingExpandsConfig?: boolean;
   organization?: Organization;
   /** New integration type ids, keyed by kind ("Google", "WebServices", ...) or by the catalogue's own id. */
   typeIds?: Partial<Record<string, string>>;
@@ -71,6 +76,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     deleteVisibleMs: options.deleteVisibleMs ?? 0,
     listLagMs: options.listLagMs ?? 0,
     readAfterWriteLagMs: options.readAfterWriteLagMs ?? 0,
+    listingExpandsConfig: options.listingExpandsConfig ?? false,
   };
   const store = new Store(clock, timing);
   const catalogue = new Catalogue({

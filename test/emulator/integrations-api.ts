@@ -4,7 +4,7 @@ import { badRequest, notFound } from './errors.ts';
 import {
   CREATED_STATUS,
   DELETE_INTEGRATION_KEEPS_CREDENTIALS,
-  LIST_EMBEDS_FULL_CONFIG,
+  LIST_EXPAND_CONFIG,
   PATCH_REJECTS_DELETED_INTENDED_STATE,
   WRITES_TO_DELETED_INTEGRATION_ARE_404,
 } from './guesses.ts';
@@ -65,9 +65,10 @@ function listIntegrations(context: EmulatorContext, request: ApiRequest): unknow
   if (credentialId !== null && credentialId !== '') {
     found = found.filter((i) => Object.values(i.credentials).includes(credentialId));
   }
+  const expanded = context.store.timing.listingExpandsConfig && (query.get('expand') ?? '').split(',').includes(LIST_EXPAND_CONFIG);
   const entities = found.map((i) => {
     const rendered = renderIntegration(context, i);
-    return LIST_EMBEDS_FULL_CONFIG ? rendered : { ...rendered, config: { current: { id: i.id } } };
+    return expanded ? rendered : { ...rendered, config: { current: { id: i.id } } };
   });
   return pageOf(entities, page, PATH, query, request.listShift);
 }

@@ -51,6 +51,11 @@ export interface StoreTiming {
   readonly listLagMs: number;
   /** After a create, GET by id answers 404 this long; after a write, it answers the version before it. */
   readonly readAfterWriteLagMs: number;
+  /**
+   * Whether `GET /api/v2/integrations?expand=config.current` embeds each entry's full configuration
+   * (guesses.ts: unconfirmed on the real platform). Without it, or without the expand, entries carry `{id}` only.
+   */
+  readonly listingExpandsConfig: boolean;
 }
 
 /** What a GET by id still answers after a write, until `until`. */

@@ -15,7 +15,7 @@ import { statusChanged } from '../../../src/kube/status-writer.ts';
 import { WRITE_RACE_CODES, type ResourceWriter } from '../../../src/lib/resource-writer.ts';
 import type { ObjectCache, ReconcilerDeps } from '../../../src/reconcile/deps.ts';
 import { OrgSessions } from '../../../src/reconcile/org-sessions.ts';
-import { DEFAULT_CLIENT, startEmulator, type Emulator } from '../../emulator/index.ts';
+import { DEFAULT_CLIENT, startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index.ts';
 
 export const NAMESPACE = 'team-a';
 export const NOW = Date.parse('2026-11-24T10:00:00Z');
@@ -161,9 +161,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A harness around a fresh emulator; `close` stops it. */
-export async function startHarness(): Promise<Harness> {
-  const emulator = await startEmulator({ stateTransitionMs: 0 });
+/** A harness around a fresh emulator (`emulator` options layered over immediate state transitions); `close` stops it. */
+export async function startHarness(options: { emulator?: EmulatorOptions } = {}): Promise<Harness> {
+  const emulator = await startEmulator({ stateTransitionMs: 0, ...options.emulator });
   const integrations = new FakeCache();
   const organizations = new FakeCache();
   const events: RecordedEvent[] = [];
