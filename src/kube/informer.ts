@@ -48,7 +48,7 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** Backoff between failed lists or watches; default 800 ms doubling to 30 s. */
   backoff?: { baseDelayMs: number; maxDelayMs: number };
   pageSize?: number;
-  /** Applied to each object before it is cached; the default drops managedFields to save memory. */
+  /** Applied to each object before it is cached; the default (trimForCache) drops what nothing reads. */
   transform?: (object: T) => T;
   clock?: Clock;
   log?: KubeLog;
@@ -90,8 +90,25 @@ export function keyOf(object: KubernetesObject): string {
   return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
-function stripManagedFields<T extends KubernetesObject>(object: T): T {
-  if (object.metadata?.managedFields !== undefined) delete object.metadata.managedFields;
+/** The annotation `kubectl apply` (and Argo CD's default client-side apply) fills with the whole object. */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * What the caches keep of an integration or organization: everything but managedFields and the
+ * last-applied annotation, which nothing in src/ reads (the reconcilers read spec, status and their own
+ * annotations; src/event-mapping.ts compares generation, annotations, finalizers and deletion) and which
+ * together are larger than the rest of the object. Without them a kubectl apply that changes only the
+ * annotation is no update, which is right: the spec it carries is what the generation already told.
+ */
+export function trimForCache<T extends KubernetesObject>(object: T): T {
+  const metadata = object.metadata;
+  if (metadata === undefined) return object;
+  if (metadata.managedFields !== undefined) delete metadata.managedFields;
+  const annotations = metadata.annotations;
+  if (annotations !== undefined && LAST_APPLIED_ANNOTATION in annotations) {
+    delete annotations[LAST_APPLIED_ANNOTATION];
+    if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  }
   return object;
 }
 
@@ -109,7 +126,7 @@ function settingsFrom<T extends KubernetesObject>(kc: KubeConfig, options: Infor
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
     backoff: options.backoff ?? { baseDelayMs: 800, maxDelayMs: 30_000 },
     pageSize: options.pageSize ?? 500,
-    transform: options.transform ?? stripManagedFields,
+    transform: options.transform ?? trimForCache,
     clock: options.clock ?? systemClock,
     log: options.log ?? silentLog,
     hooks: options.hooks ?? {},

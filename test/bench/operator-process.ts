@@ -1,6 +1,7 @@
 // The operator as its own process, started as test/e2e/harness.ts does (node --import tsx src/main.ts),
 // with the kubeconfig passed explicitly: the harness's inject() only works inside vitest.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -20,6 +21,8 @@ export interface OperatorProcessOptions {
   readonly extraArgs?: readonly string[];
   /** Added to this process's environment (the soak sets POD_NAME, the leader election identity). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Node's own flags, before the entry point (the bench passes the Deployment's NODE_OPTIONS). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export class OperatorProcess {
@@ -30,6 +33,7 @@ export class OperatorProcess {
 
   constructor(options: OperatorProcessOptions) {
     const args = [
+      ...(options.nodeArgs ?? []),
       ...(options.compiledMain === undefined ? ['--import', 'tsx', join(repoRoot, 'src', 'main.ts')] : [options.compiledMain]),
       '--kubeconfig',
       options.kubeconfigPath,
@@ -111,6 +115,26 @@ export class OperatorProcess {
     return total;
   }
 
+  /** The sum of a metric's samples (every label set) on /metrics; NaN when absent. */
+  async metricValue(name: string): Promise<number> {
+    if (this.ports === undefined) throw new Error('The operator has not said which metrics port it bound');
+    const text = await (await fetch(`http://127.0.0.1:${this.ports.metrics}/metrics`)).text();
+    let total = Number.NaN;
+    for (const line of text.split('\n')) {
+      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+        total = (Number.isNaN(total) ? 0 : total) + Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return total;
+  }
+
+  /** The process's resident set now (VmRSS), in bytes. */
+  async rssBytes(): Promise<number> {
+    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    if (match === null) throw new Error(`No VmRSS in /proc/${this.pid}/status`);
+    return Number(match[1]) * 1024;
+  }
+
   /** The process's peak resident set (VmHWM), in bytes. */
   async peakRssBytes(): Promise<number> {
     const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
@@ -169,6 +193,21 @@ export async function compileOperator(): Promise<string> {
     );
   });
   return join(outDir, 'main.js');
+}
+
+/**
+ * Node's flags as the Deployment sets them (NODE_OPTIONS in deploy/deployment.yaml), so that the compiled
+ * operator runs in the bench with the heap limits it has in a cluster.
+ */
+export function deployedNodeArgs(): string[] {
+  const manifest = readFileSync(join(repoRoot, 'deploy', 'deployment.yaml'), 'utf8');
+  const match = /name: NODE_OPTIONS\s*\n\s*value: (.+)/.exec(manifest);
+  return (
+    match?.[1]
+      ?.trim()
+      .replace(/^["']|["']$/g, '')
+      .split(/\s+/) ?? []
+  );
 }
 
 export async function sleep(ms: number): Promise<void> {

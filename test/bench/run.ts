@@ -1,16 +1,27 @@
-// `npm run bench`: the operator against a Terraform-style baseline, in one run, on one testbed
-// (kube-apiserver + etcd) and in-process emulators. Prints figures; asserts nothing. See README.md.
+// `npm run bench`: the figures B1-B4 of issue 13, each against the Terraform-style baseline where it has
+// one, in one run on one testbed (kube-apiserver + etcd) and in-process emulators. Prints figures; asserts
+// nothing. See README.md.
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../testbed/control-plane.ts';
+import { measureB1 } from './b1.ts';
+import { measureB2 } from './b2.ts';
+import { measureB3 } from './b3.ts';
+import { measureB4 } from './b4.ts';
 import { BenchCluster } from './cluster.ts';
-import { BENCH_USAGE, BenchFlagError, parseBenchFlags, type BenchOptions } from './flags.ts';
-import { formatScenario, formatSummary } from './report.ts';
-import { compileOperator } from './operator-process.ts';
-import { runScenario, startedOperators, type ScenarioResult } from './scenario.ts';
-import { samplesWorkload, webServicesWorkload, type Workload } from './workloads.ts';
+import { startedOperators, type BenchContext, type FigureResult } from './context.ts';
+import { BENCH_USAGE, BenchFlagError, parseBenchFlags, type BenchOptions, type Figure } from './flags.ts';
+import { compileOperator, deployedNodeArgs } from './operator-process.ts';
+import { formatFigure, formatTable } from './report.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
+
+const MEASURES: Readonly<Record<Figure, (context: BenchContext) => Promise<FigureResult>>> = {
+  B1: measureB1,
+  B2: measureB2,
+  B3: measureB3,
+  B4: measureB4,
+};
 
 async function main(): Promise<number> {
   let options: BenchOptions;
@@ -28,17 +39,14 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-
-  const workloads: Workload[] = [];
-  if (options.samples > 0) workloads.push(samplesWorkload(options.samples));
-  if (options.webServices > 0) workloads.push(webServicesWorkload(options.webServices));
   const progress = (line: string): void => {
-    process.stderr.write(`bench: ${line}\n`);
+    const elapsed = ((performance.now() - started) / 1000).toFixed(0).padStart(5);
+    process.stderr.write(`bench ${elapsed} s: ${line}\n`);
   };
 
   const started = performance.now();
-  const compiledMain = options.compiled ? await compileOperator() : undefined;
-  if (compiledMain !== undefined) progress(`compiled the operator in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const compiledMain = options.tsx ? undefined : await compileOperator();
+  if (compiledMain !== undefined) progress(`compiled the operator`);
   const controlPlane: ControlPlane = await startControlPlane();
   const stopAll = (): void => {
     for (const operator of startedOperators) operator.kill();
@@ -48,29 +56,31 @@ async function main(): Promise<number> {
     stopAll();
     void controlPlane.stop().finally(() => process.exit(130));
   });
-  const results: ScenarioResult[] = [];
+  const results: FigureResult[] = [];
   try {
     await controlPlane.installCrds(join(repoRoot, 'crds'));
-    progress(`testbed ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const cluster = new BenchCluster(controlPlane.kubeconfigPath, controlPlane.kubectl);
-    for (const workload of workloads) {
-      for (const budget of options.budgets) {
-        const rotate = results.length === 0;
-        const result = await runScenario(cluster, options, { workload, budget, rotate, compiledMain }, progress);
-        results.push(result);
-        process.stdout.write(`${formatScenario(result)}\n\n`);
-      }
+    progress('testbed ready');
+    const context: BenchContext = {
+      cluster: new BenchCluster(controlPlane.kubeconfigPath, controlPlane.kubectl),
+      options,
+      compiledMain,
+      progress,
+    };
+    for (const figure of options.only) {
+      const result = await MEASURES[figure](context);
+      results.push(result);
+      process.stdout.write(`${formatFigure(result)}\n\n`);
     }
   } finally {
     await controlPlane.stop();
   }
   const [load1] = loadavg();
-  process.stdout.write(`${formatSummary(results)}\n\n`);
+  process.stdout.write(`${formatTable(results)}\n\n`);
   process.stdout.write(
-    `Run: ${((performance.now() - started) / 1000).toFixed(0)} s on ${cpus().length} cores (load average ${load1?.toFixed(1) ?? '?'} at the end), ` +
-      `Node ${process.version}, resync ${options.resyncMs / 1000} s, ACTIVATING->ACTIVE ${options.stateTransitionMs} ms, ` +
-      `baseline parallelism ${options.baselineParallelism}, ` +
-      `operator ${options.compiled ? 'compiled (node dist/main.js)' : 'through tsx'}\n`,
+    `Run: ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 1000).toFixed(0)} s on ${cpus().length} cores ` +
+      `(load average ${load1?.toFixed(1) ?? '?'} at the end), Node ${process.version}, ` +
+      `operator ${compiledMain === undefined ? 'through tsx' : `compiled (node ${deployedNodeArgs().join(' ')} dist/main.js)`}, ` +
+      `ACTIVATING->ACTIVE ${options.stateTransitionMs} ms${options.quick ? ', --quick (a tenth of the scale)' : ''}\n`,
   );
   return 0;
 }

@@ -1,123 +1,99 @@
-// What the benchmark applies: the samples (cycled to reach N) or N Web services integrations, each with
-// its own Secret, plus the organization that points at the emulator with the scenario's budget.
-import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+// What the benchmark applies: one organization filled to its install limits (docs/platform-facts.md §9),
+// each integration a copy of a deploy/samples manifest with its own Secret, plus the organization that
+// points at an emulator with the figure's budget.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 export type Json = Record<string, any>;
 
-export const ORG_NAME = 'bench-org';
-
 export interface Workload {
-  /** `samples` or `web-services`. */
-  readonly name: string;
+  /** The GenesysCloudOrganization every integration names. */
+  readonly orgName: string;
   /** Secrets first, then DataActionIntegrations (the organization comes from organizationObjects). */
   readonly objects: readonly Json[];
   /** The DataActionIntegrations' names. */
   readonly integrationNames: readonly string[];
-  /** A Web services BasicAuth integration whose Secret `password` the rotation measure changes. */
-  readonly rotationTarget: { readonly integration: string; readonly secret: string } | undefined;
+  /** Web services BasicAuth integrations, with the Secret whose `password` a rotation changes. */
+  readonly rotationTargets: readonly { readonly integration: string; readonly secret: string }[];
 }
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
-/** The eight samples of deploy/samples (organization.yaml aside), cycled until there are `n`. */
-export function samplesWorkload(n: number): Workload {
-  const dir = join(repoRoot, 'deploy', 'samples');
-  const templates = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && f !== 'organization.yaml')
-    .sort()
-    .map((f) =>
-      parseAllDocuments(readFileSync(join(dir, f), 'utf8'))
-        .map((d) => d.toJSON() as Json | null)
-        .filter((o): o is Json => o !== null),
-    );
+/**
+ * The issue's org at its install limits: 10 each of Adobe, AWS Lambda, Dynamics 365, Genesys Cloud and
+ * Zendesk, 50 each of Salesforce and Web services, 100 Google (half service account, half G Suite).
+ * `--quick` takes a tenth of each.
+ */
+export const INSTALL_LIMIT_MIX: readonly { readonly files: readonly string[]; readonly count: number }[] = [
+  { files: ['adobe.yaml'], count: 10 },
+  { files: ['aws-lambda.yaml'], count: 10 },
+  { files: ['microsoft-dynamics-365.yaml'], count: 10 },
+  { files: ['genesys-cloud.yaml'], count: 10 },
+  { files: ['zendesk.yaml'], count: 10 },
+  { files: ['salesforce.yaml'], count: 50 },
+  { files: ['web-services.yaml'], count: 50 },
+  { files: ['google.yaml', 'google-gsuite.yaml'], count: 100 },
+];
+
+/** The install-limit mix for `orgName`, every object name prefixed with `prefix`, at `scale` (1 or 0.1). */
+export function installLimitWorkload(orgName: string, prefix: string, scale: number): Workload {
   const objects: Json[] = [];
   const names: string[] = [];
-  let rotationTarget: Workload['rotationTarget'];
-  for (let i = 0; i < n; i += 1) {
-    const template = templates[i % templates.length] ?? [];
-    const copy = Math.floor(i / templates.length) + 1;
-    const rename = (name: string): string => (copy === 1 ? name : `${name}-${copy}`);
-    for (const object of template) {
-      const o = structuredClone(object);
-      o.metadata.name = rename(o.metadata.name as string);
-      if (o.kind === 'DataActionIntegration') {
-        o.spec.organizationRef.name = ORG_NAME;
-        if (o.spec.credentials?.secretRef?.name !== undefined)
-          o.spec.credentials.secretRef.name = rename(o.spec.credentials.secretRef.name as string);
-        // Copies carry their own names, so the numbering of duplicate names is not what is measured.
-        if (copy > 1) o.spec.displayName = `${(o.spec.displayName as string | undefined) ?? object.metadata.name} (${copy})`;
-        names.push(o.metadata.name as string);
-        if (
-          rotationTarget === undefined &&
-          o.spec.type === 'WebServices' &&
-          (o.spec.webServices?.credentialType ?? 'BasicAuth') === 'BasicAuth'
-        ) {
-          rotationTarget = { integration: o.metadata.name as string, secret: o.spec.credentials.secretRef.name as string };
+  const rotationTargets: { integration: string; secret: string }[] = [];
+  for (const { files, count } of INSTALL_LIMIT_MIX) {
+    const templates = files.map(readSample);
+    const n = Math.max(1, Math.round(count * scale));
+    for (let i = 0; i < n; i += 1) {
+      const template = templates[i % templates.length] ?? [];
+      const suffix = `-${String(i + 1).padStart(3, '0')}`;
+      for (const object of template) {
+        const o = structuredClone(object);
+        o.metadata.name = `${prefix}${o.metadata.name as string}${suffix}`;
+        if (o.kind === 'DataActionIntegration') {
+          o.spec.organizationRef.name = orgName;
+          o.spec.credentials.secretRef.name = `${prefix}${o.spec.credentials.secretRef.name as string}${suffix}`;
+          // Each its own display name, so that the numbering of duplicate names is not what is measured.
+          o.spec.displayName = `${prefix}${(o.spec.displayName as string | undefined) ?? object.metadata.name}${suffix}`;
+          names.push(o.metadata.name as string);
+          if (o.spec.type === 'WebServices' && o.spec.webServices?.credentialType === 'BasicAuth')
+            rotationTargets.push({ integration: o.metadata.name as string, secret: o.spec.credentials.secretRef.name as string });
         }
+        objects.push(o);
       }
-      objects.push(o);
     }
   }
-  return { name: 'samples', objects: sortSecretsFirst(objects), integrationNames: names, rotationTarget };
+  return { orgName, objects: sortSecretsFirst(objects), integrationNames: names, rotationTargets };
 }
 
-/** `n` Web services integrations with basic authentication, each its own display name and Secret. */
-export function webServicesWorkload(n: number): Workload {
-  const objects: Json[] = [];
-  const names: string[] = [];
-  const width = String(n).length;
-  for (let i = 1; i <= n; i += 1) {
-    const name = `bench-ws-${String(i).padStart(width, '0')}`;
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: `${name}-credentials` },
-      stringData: { userName: `svc-${name}`, password: randomBytes(12).toString('hex') },
-    });
-    objects.push({
-      apiVersion: 'dataactions.dev/v1alpha1',
-      kind: 'DataActionIntegration',
-      metadata: { name },
-      spec: {
-        organizationRef: { name: ORG_NAME },
-        type: 'WebServices',
-        displayName: `Bench Service ${String(i).padStart(width, '0')}`,
-        notes: 'Created by the benchmark.',
-        active: true,
-        webServices: { credentialType: 'BasicAuth', clientCertificateAuthority: 'GenesysCloud' },
-        credentials: { secretRef: { name: `${name}-credentials` } },
-      },
-    });
-    names.push(name);
-  }
-  const first = names[0];
-  return {
-    name: 'web-services',
-    objects: sortSecretsFirst(objects),
-    integrationNames: names,
-    rotationTarget: first === undefined ? undefined : { integration: first, secret: `${first}-credentials` },
-  };
+/** The objects of `workload` that belong to these integrations (their Secrets first), and the rest. */
+export function splitWorkload(workload: Workload, integrations: ReadonlySet<string>): [Json[], Json[]] {
+  const secrets = new Set(
+    workload.objects
+      .filter((o) => o.kind === 'DataActionIntegration' && integrations.has(o.metadata.name as string))
+      .map((o) => o.spec.credentials?.secretRef?.name as string),
+  );
+  const chosen = (o: Json): boolean =>
+    o.kind === 'Secret' ? secrets.has(o.metadata.name as string) : integrations.has(o.metadata.name as string);
+  return [workload.objects.filter(chosen), workload.objects.filter((o) => !chosen(o))];
 }
 
-/** The organization's Secret and GenesysCloudOrganization, pointing at the emulator. */
-export function organizationObjects(baseUrl: string, requestsPerMinute: number): Json[] {
+/** The organization's OAuth Secret and GenesysCloudOrganization, pointing at an emulator. */
+export function organizationObjects(orgName: string, baseUrl: string, requestsPerMinute: number): Json[] {
   return [
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: `${ORG_NAME}-oauth` },
+      metadata: { name: `${orgName}-oauth` },
       stringData: { clientId: 'emulator-client', clientSecret: 'emulator-secret' },
     },
     {
       apiVersion: 'dataactions.dev/v1alpha1',
       kind: 'GenesysCloudOrganization',
-      metadata: { name: ORG_NAME },
+      metadata: { name: orgName },
       spec: {
         region: 'us-east-1',
-        oauthClientSecretRef: { name: `${ORG_NAME}-oauth` },
+        oauthClientSecretRef: { name: `${orgName}-oauth` },
         endpoints: { apiBaseUrl: baseUrl, loginBaseUrl: baseUrl },
         requestsPerMinute,
       },
@@ -131,6 +107,12 @@ export function secretValues(secret: Json): Record<string, string> {
     Object.entries((secret.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
   );
   return { ...decoded, ...((secret.stringData ?? {}) as Record<string, string>) };
+}
+
+function readSample(file: string): Json[] {
+  return parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'samples', file), 'utf8'))
+    .map((d) => d.toJSON() as Json | null)
+    .filter((o): o is Json => o !== null);
 }
 
 // Secrets before the integrations that read them, so that no first reconcile fails on a missing Secret.

@@ -153,6 +153,24 @@ describe('informer list and watch', () => {
     expect(informer.get('ns', 'a')?.metadata).not.toHaveProperty('managedFields');
   });
 
+  it('caches listed and watched objects without the last-applied annotation kubectl apply writes, keeping the others', async () => {
+    const applied = (name: string, resourceVersion: string, annotations: Record<string, string>) => ({
+      ...cm(name, resourceVersion),
+      metadata: { ...cm(name, resourceVersion).metadata, annotations },
+    });
+    const lastApplied = { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"colour":"red"}}' };
+    const { transport } = scriptedServer(
+      [[applied('listed', '5', { ...lastApplied, 'dataactions.dev/integration-id': 'i-1' })]],
+      [[event('ADDED', applied('watched', '6', lastApplied))]],
+    );
+    const { informer } = start(transport);
+    await vi.waitFor(() => expect(informer.list()).toHaveLength(2));
+
+    expect(informer.get('ns', 'listed')?.metadata?.annotations).toEqual({ 'dataactions.dev/integration-id': 'i-1' });
+    expect(informer.get('ns', 'watched')?.metadata).not.toHaveProperty('annotations');
+    expect(informer.get('ns', 'watched')).toMatchObject({ data: { colour: 'red' } });
+  });
+
   it('keeps only the name, namespace, uid and resourceVersion of Secrets, listed or watched', async () => {
     const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', data: { apiToken: 'c2VjcmV0' } });
     const secret = (name: string, resourceVersion: string) => ({
