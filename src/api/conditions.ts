@@ -51,7 +51,7 @@ export function formatTime(time: Date): string {
   return time.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-export const CONDITION_TYPES = { ready: 'Ready', synced: 'Synced' } as const;
+export const CONDITION_TYPES = { ready: 'Ready', synced: 'Synced', tested: 'Tested' } as const;
 
 /** Reasons of a DataActionIntegration's Ready condition. */
 export const READY_REASONS = {
@@ -85,10 +85,31 @@ export const RETRYABLE_REASONS = {
   platformError: 'PlatformError',
 } as const;
 
+/** Reasons only a DataAction's conditions carry (Ready, Synced and Tested). */
+export const ACTION_REASONS = {
+  /** Ready=True: the action is published and matches the spec. */
+  published: 'Published',
+  /** Synced=False, retried: its DataActionIntegration is missing or not Ready. */
+  integrationNotReady: 'IntegrationNotReady',
+  /** Synced=False, terminal: a draft of the spec failed the platform's validation; the published action is untouched. */
+  draftInvalid: 'DraftInvalid',
+  /** Synced=False, terminal: a ConfigMap key a template comes from is missing. */
+  templateNotFound: 'TemplateNotFound',
+  /** Synced=False, terminal: another action of the integration carries the name. */
+  nameTaken: 'NameTaken',
+  /** Tested=True / False: the outcome of spec.test. */
+  testPassed: 'TestPassed',
+  testFailed: 'TestFailed',
+} as const;
+
 export const SYNCED_REASONS = {
   reconcileSuccess: 'ReconcileSuccess',
   ...TERMINAL_REASONS,
   ...RETRYABLE_REASONS,
+  integrationNotReady: ACTION_REASONS.integrationNotReady,
+  draftInvalid: ACTION_REASONS.draftInvalid,
+  templateNotFound: ACTION_REASONS.templateNotFound,
+  nameTaken: ACTION_REASONS.nameTaken,
 } as const;
 
 export const ORGANIZATION_READY_REASONS = {
@@ -120,12 +141,16 @@ export const EVENT_REASONS = {
   deleted: 'Deleted',
   orphaned: 'Orphaned',
   deprecated: 'Deprecated',
-  /** An organization being deleted that integrations still reference. */
+  /** An organization being deleted that integrations still reference (or an integration that actions do). */
   inUse: 'InUse',
+  /** A DataAction's draft was published. */
+  published: ACTION_REASONS.published,
+  /** A DataAction's contract changed: flows that use the action may break. */
+  contractChanged: 'ContractChanged',
   connected: ORGANIZATION_READY_REASONS.connected,
 } as const;
 
 export type EventReason = (typeof EVENT_REASONS)[keyof typeof EVENT_REASONS] | SyncedReason | OrganizationReadyReason;
 
 export type SyncedReason = (typeof SYNCED_REASONS)[keyof typeof SYNCED_REASONS];
-export type ReadyReason = (typeof READY_REASONS)[keyof typeof READY_REASONS] | SyncedReason;
+export type ReadyReason = (typeof READY_REASONS)[keyof typeof READY_REASONS] | SyncedReason | typeof ACTION_REASONS.published;

@@ -31,6 +31,10 @@ function clean(node: unknown): unknown {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node as JsonSchema)) {
     if (key === '$schema') continue;
+    // A looseObject says "any other field" with an empty additionalProperties; in a structural schema
+    // x-kubernetes-preserve-unknown-fields says it, and the empty schema beside properties is refused.
+    if (key === 'additionalProperties' && isEmptySchema(value) && (node as JsonSchema)['x-kubernetes-preserve-unknown-fields'] === true)
+      continue;
     if ((key === 'maximum' && value === SAFE_INTEGER) || (key === 'minimum' && value === -SAFE_INTEGER)) continue;
     // Properties are schemas keyed by field name: clean the schemas, never the names.
     out[key] =
@@ -39,6 +43,10 @@ function clean(node: unknown): unknown {
         : clean(value);
   }
   return out;
+}
+
+function isEmptySchema(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && Object.keys(value).length === 0;
 }
 
 /** Every place a schema breaks the structural rules, as a JSON path and a reason. */

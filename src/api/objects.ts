@@ -2,6 +2,7 @@
 // spec the CRD's schema has already validated, plus whatever status the operator wrote.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { DataActionIntegrationSpec, DataActionIntegrationStatus } from './data-action-integration.ts';
+import type { DataActionSpec, DataActionStatus } from './data-action.ts';
 import type { OrganizationSpec, OrganizationStatus } from './organization.ts';
 
 export type DataActionIntegrationObject = KubernetesObject & {
@@ -12,4 +13,9 @@ export type DataActionIntegrationObject = KubernetesObject & {
 export type OrganizationObject = KubernetesObject & {
   spec: OrganizationSpec;
   status?: OrganizationStatus;
+};
+
+export type DataActionObject = KubernetesObject & {
+  spec: DataActionSpec;
+  status?: DataActionStatus;
 };

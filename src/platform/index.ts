@@ -31,3 +31,5 @@ export type {
 } from './schemas.ts';
 export type { CallObservation, ClientStats, HttpMethod } from './stats.ts';
 export * from './unconfirmed.ts';
+export { createActionsClient } from './actions-client.ts';
+export type { Action, ActionContent, ActionsClient, DraftValidationResult, TestExecutionResult } from './actions-client.ts';

@@ -8,6 +8,7 @@ import { Authenticator, type OAuthClient } from './auth.ts';
 import { CallCounter } from './calls.ts';
 import { Catalogue } from './catalogue.ts';
 import { Clock } from './clock.ts';
+import { actionRoutes } from './actions-api.ts';
 import { configRoutes } from './config-api.ts';
 import type { EmulatorContext, Organization } from './context.ts';
 import { Control } from './control.ts';
@@ -103,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...integrationRoutes(context),
       ...configRoutes(context),
       ...credentialRoutes(context),
+      ...actionRoutes(context),
     ],
     controlRoutes: control.routes(),
     auth,

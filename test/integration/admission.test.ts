@@ -35,6 +35,19 @@ const webServices = {
   webServices: { credentialType: 'BasicAuth' },
   credentials: { secretRef: { name: 'ws' } },
 };
+function action(name: string, spec: Manifest): Manifest {
+  return { apiVersion: 'dataactions.dev/v1alpha1', kind: 'DataAction', metadata: { name }, spec };
+}
+const lookup = {
+  integrationRef: { name: 'orders' },
+  category: 'Orders',
+  contract: {
+    input: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
+    output: { type: 'object', properties: { status: { type: 'string' } } },
+  },
+  request: { urlTemplate: 'https://orders.example.com/orders/${input.orderId}', method: 'GET' },
+  response: { translationMap: { status: '$.status' } },
+};
 const organization = (region: string): Manifest => ({
   apiVersion: 'dataactions.dev/v1alpha1',
   kind: 'GenesysCloudOrganization',
@@ -64,6 +77,15 @@ describe('the CRD admission rules', () => {
       integration('base-none', { ...webServices, webServices: { credentialType: 'None' }, credentials: undefined }),
     ],
     ['a GenesysCloudOrganization in us-east-1', organization('us-east-1')],
+    ['a DataAction with object contracts', action('base-action', lookup)],
+    [
+      'a DataAction whose output is an array with items',
+      action('base-array', { ...lookup, contract: { ...lookup.contract, output: { type: 'array', items: { type: 'object' } } } }),
+    ],
+    [
+      'a DataAction with its success template from a ConfigMap',
+      action('base-configmap', { ...lookup, response: { successTemplateFrom: { configMapKeyRef: { name: 'tpl', key: 'success.vm' } } } }),
+    ],
   ])('accepts %s', async (_, manifest) => {
     const result = await kubectl(['create', '--dry-run=server', '-n', ns, '-f', '-'], manifest);
     expect(result.stderr).toBe('');
@@ -106,6 +128,45 @@ describe('the CRD admission rules', () => {
       manifest: integration('cross-namespace', { ...salesforce, credentials: { secretRef: { name: 'sf', namespace: 'kube-system' } } }),
       field: 'spec.credentials.secretRef.namespace',
       error: /unknown field "spec\.credentials\.secretRef\.namespace"/,
+    },
+    {
+      case: 'a DataAction whose input contract is not a JSON Schema object',
+      manifest: action('bad-input', { ...lookup, contract: { ...lookup.contract, input: { type: 'string' } } }),
+      field: 'spec.contract.input.type',
+      error: /spec\.contract\.input\.type: Unsupported value: "string"/,
+    },
+    {
+      case: 'a DataAction whose input contract has no type',
+      manifest: action('untyped-input', { ...lookup, contract: { ...lookup.contract, input: { properties: {} } } }),
+      field: 'spec.contract.input.type',
+      error: /spec\.contract\.input\.type: Required value/,
+    },
+    {
+      case: 'a DataAction whose output contract properties are not an object',
+      manifest: action('bad-output', { ...lookup, contract: { ...lookup.contract, output: { type: 'object', properties: 'status' } } }),
+      field: 'spec.contract.output.properties',
+      error: /spec\.contract\.output\.properties: Invalid value: "string"/,
+    },
+    {
+      case: 'a DataAction whose output is an array without items',
+      manifest: action('itemless', { ...lookup, contract: { ...lookup.contract, output: { type: 'array' } } }),
+      field: 'spec.contract.output',
+      error: /spec\.contract\.output: Required value: spec\.contract\.output is an array schema without items/,
+    },
+    {
+      case: 'a DataAction with both an inline and a ConfigMap request template',
+      manifest: action('two-templates', {
+        ...lookup,
+        request: { ...lookup.request, requestTemplate: '{}', requestTemplateFrom: { configMapKeyRef: { name: 'tpl', key: 'k' } } },
+      }),
+      field: 'spec.request',
+      error: /spec\.request: Forbidden: set either requestTemplate or requestTemplateFrom, not both/,
+    },
+    {
+      case: 'a DataAction with a timeout over 60 seconds',
+      manifest: action('slow', { ...lookup, timeoutSeconds: 61 }),
+      field: 'spec.timeoutSeconds',
+      error: /spec\.timeoutSeconds: Invalid value: 61: spec\.timeoutSeconds in body should be less than or equal to 60/,
     },
     {
       case: 'a GenesysCloudOrganization in a region that does not exist',

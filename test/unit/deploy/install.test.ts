@@ -220,9 +220,10 @@ describe('deploy/crds.yaml', () => {
     expect(readFileSync(path.join(repoRoot, 'deploy/crds.yaml'), 'utf8'), regenerate).toBe(renderCrds(repoRoot));
   });
 
-  it('holds both CRDs of the dataactions.dev group and nothing else', () => {
+  it('holds the three CRDs of the dataactions.dev group and nothing else', () => {
     expect(crds().map((m) => `${m.kind} ${m.metadata.name}`)).toEqual([
       'CustomResourceDefinition dataactionintegrations.dataactions.dev',
+      'CustomResourceDefinition dataactions.dataactions.dev',
       'CustomResourceDefinition genesyscloudorganizations.dataactions.dev',
     ]);
   });

@@ -1,0 +1,172 @@
+// The data actions calls (docs/platform-facts.md §11), on the same transport, token source, budget and
+// error codes as the integrations client. Model names are the SDK's: Action, ActionConfig, ActionContract,
+// UpdateDraftInput, DraftValidationResult, TestExecutionResult.
+import { z } from 'zod';
+import { TokenSource, trimSlash } from './auth.ts';
+import { createRequestBudget, type PlatformClientOptions } from './client.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { isPlatformError, PlatformError } from './errors.ts';
+import { readAllPages } from './paging.ts';
+import { parseJson, readAs } from './response.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { StatsRecorder, type HttpMethod } from './stats.ts';
+import { Transport } from './transport.ts';
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const actionSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  integrationId: z.string().optional(),
+  category: z.string().optional(),
+  version: z.number().int().optional(),
+  secure: z.boolean().optional(),
+  contract: jsonObject.optional(),
+  config: jsonObject.optional(),
+});
+export type Action = z.infer<typeof actionSchema>;
+
+const validationSchema = z.looseObject({
+  valid: z.boolean().optional(),
+  errors: z.array(z.looseObject({ message: z.string().optional(), code: z.string().optional() })).default([]),
+});
+export type DraftValidationResult = z.infer<typeof validationSchema>;
+
+const testResultSchema = z.looseObject({
+  success: z.boolean().optional(),
+  error: z.looseObject({ message: z.string().optional() }).optional(),
+});
+export type TestExecutionResult = z.infer<typeof testResultSchema>;
+
+/** What an action is made of, as PostActionInput and UpdateDraftInput carry it. */
+export interface ActionContent {
+  readonly name: string;
+  readonly category: string;
+  readonly secure: boolean;
+  readonly contract: Readonly<Record<string, unknown>>;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface ActionsClient {
+  /** All actions, or those of one name (the platform's `name` filter, compared again here). */
+  listActions(filter?: { readonly name?: string | undefined }): Promise<Action[]>;
+  /** The published action with its contract and config (expand=contract, includeConfig=true). */
+  getAction(id: string): Promise<Action>;
+  /** Never repeated blindly: an unanswered create fails with UnknownOutcome (it may exist). */
+  createAction(integrationId: string, content: ActionContent, options?: { sendWithinMs?: number }): Promise<Action>;
+  /** A 404 is a `NotFound` error; the caller decides that it means done. */
+  deleteAction(id: string): Promise<void>;
+  /** The action's draft, or undefined when it has none. */
+  getDraft(id: string): Promise<Action | undefined>;
+  createDraft(id: string): Promise<Action>;
+  updateDraft(id: string, content: ActionContent, version: number): Promise<Action>;
+  validateDraft(id: string): Promise<DraftValidationResult>;
+  publishDraft(id: string, version: number): Promise<Action>;
+  testAction(id: string, input: Readonly<Record<string, unknown>>): Promise<TestExecutionResult>;
+}
+
+const PATH = '/api/v2/integrations/actions';
+// The Terraform provider pages actions by 100 (docs/platform-facts.md §11).
+const PAGE_SIZE = 100;
+const FULL = { expand: 'contract', includeConfig: 'true' } as const;
+
+export function createActionsClient(options: PlatformClientOptions): ActionsClient {
+  const clock: Clock = {
+    now: options.now ?? ((): number => systemClock.now()),
+    sleep: options.sleep ?? ((ms: number): Promise<void> => systemClock.sleep(ms)),
+  };
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
+  const stats = new StatsRecorder();
+  const transport = new Transport({
+    fetch: options.fetch ?? globalThis.fetch,
+    clock,
+    budget: options.budget ?? createRequestBudget(options),
+    timeoutMs: options.requestTimeoutMs ?? 20_000,
+    retry,
+    stats,
+    ...(options.observe === undefined ? {} : { observe: options.observe }),
+  });
+  const { clientId, clientSecret, endpoints } = options;
+  const tokens = new TokenSource({ transport, loginBaseUrl: endpoints.loginBaseUrl, clientId, clientSecret, clock, stats });
+  const apiBaseUrl = trimSlash(endpoints.apiBaseUrl);
+
+  async function call(
+    method: HttpMethod,
+    route: string,
+    id: string | undefined,
+    opts: { query?: Record<string, string | number | undefined>; body?: unknown; sendBy?: number | undefined } = {},
+  ): Promise<unknown> {
+    const url = new URL(apiBaseUrl + route.replace('{id}', encodeURIComponent(id ?? '')));
+    for (const [key, value] of Object.entries(opts.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    let usedToken = '';
+    const response = await transport.send({
+      method,
+      url: url.toString(),
+      route,
+      headers: async () => {
+        usedToken = await tokens.token();
+        return {
+          authorization: `Bearer ${usedToken}`,
+          accept: 'application/json',
+          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        };
+      },
+      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+      repeatable: method !== 'POST',
+      onUnauthorized: () => tokens.invalidate(usedToken),
+      ...(opts.sendBy === undefined ? {} : { sendBy: opts.sendBy }),
+    });
+    return parseJson(response.text);
+  }
+  const read = (value: unknown, what: string): Action => readAs(actionSchema, value, what);
+
+  return {
+    async listActions(filter = {}) {
+      const all = await readAllPages(
+        (pageNumber) => call('GET', PATH, undefined, { query: { pageSize: PAGE_SIZE, pageNumber, name: filter.name } }),
+        (value) => read(value, 'action'),
+        'actions',
+      );
+      return filter.name === undefined ? all : all.filter((a) => a.name === filter.name);
+    },
+    async getAction(id) {
+      return read(await call('GET', `${PATH}/{id}`, id, { query: FULL }), `action ${id}`);
+    },
+    async createAction(integrationId, content, createOptions) {
+      const sendBy = createOptions?.sendWithinMs === undefined ? undefined : clock.now() + createOptions.sendWithinMs;
+      const body = await call('POST', PATH, undefined, { body: { ...content, integrationId }, sendBy });
+      try {
+        return read(body, 'action');
+      } catch (error) {
+        if (!(isPlatformError(error) && error.code === 'BadResponse')) throw error;
+        throw new PlatformError('UnknownOutcome', `${error.message}; the create was accepted, so the action may exist`);
+      }
+    },
+    async deleteAction(id) {
+      await call('DELETE', `${PATH}/{id}`, id);
+    },
+    async getDraft(id) {
+      try {
+        return read(await call('GET', `${PATH}/{id}/draft`, id, { query: FULL }), `draft of action ${id}`);
+      } catch (error) {
+        if (isPlatformError(error) && error.code === 'NotFound') return undefined;
+        throw error;
+      }
+    },
+    async createDraft(id) {
+      return read(await call('POST', `${PATH}/{id}/draft`, id), `draft of action ${id}`);
+    },
+    async updateDraft(id, content, version) {
+      return read(await call('PATCH', `${PATH}/{id}/draft`, id, { body: { ...content, version } }), `draft of action ${id}`);
+    },
+    async validateDraft(id) {
+      return readAs(validationSchema, await call('GET', `${PATH}/{id}/draft/validation`, id), `validation of action ${id}`);
+    },
+    async publishDraft(id, version) {
+      return read(await call('POST', `${PATH}/{id}/draft/publish`, id, { body: { version } }), `action ${id}`);
+    },
+    async testAction(id, input) {
+      return readAs(testResultSchema, await call('POST', `${PATH}/{id}/test`, id, { body: input }), `test of action ${id}`);
+    },
+  };
+}

@@ -1,0 +1,211 @@
+// /api/v2/integrations/actions: create, get, list, patch, delete, drafts (create, get, patch, delete,
+// validation, publish) and test (docs/platform-facts.md §11). The guesses are in action-guesses.ts.
+import { randomUUID } from 'node:crypto';
+import {
+  ACTIONS_PAGE_SIZE_DEFAULT,
+  ACTION_NAMES_UNIQUE_PER_INTEGRATION,
+  DRAFT_EXISTS_STATUS,
+  PUBLISH_BUMPS_VERSION_BY,
+  STALE_VERSION_STATUS,
+} from './action-guesses.ts';
+import { objectOr, requireName, validateAction, type ActionFields } from './action-rules.ts';
+import { renderTest } from './action-test.ts';
+import type { EmulatorContext } from './context.ts';
+import { badRequest, notFound, PlatformError } from './errors.ts';
+import { pageOf, parsePageRequest } from './paging.ts';
+import { jsonBody, ok, type ApiRequest, type Route } from './router.ts';
+
+const PATH = '/api/v2/integrations/actions';
+
+export interface StoredAction extends ActionFields {
+  readonly id: string;
+  readonly integrationId: string;
+  version: number;
+  draft?: (ActionFields & { version: number }) | undefined;
+}
+
+/** The actions of one emulated organization, kept beside its store (one per context). */
+const actionStores = new WeakMap<EmulatorContext, Map<string, StoredAction>>();
+
+export function actionsOf(context: EmulatorContext): Map<string, StoredAction> {
+  let actions = actionStores.get(context);
+  if (actions === undefined) {
+    actions = new Map();
+    actionStores.set(context, actions);
+  }
+  // An action lives as long as its integration (the Terraform provider counts a 404 on delete as
+  // "the parent integration was deleted"): actions of a deleted integration are gone.
+  for (const [id, action] of actions) if (context.store.liveIntegration(action.integrationId) === undefined) actions.delete(id);
+  return actions;
+}
+
+function findAction(context: EmulatorContext, id: string): StoredAction {
+  const found = actionsOf(context).get(id);
+  if (found === undefined) throw notFound('an action', id);
+  return found;
+}
+
+function findDraft(context: EmulatorContext, id: string): StoredAction & { draft: NonNullable<StoredAction['draft']> } {
+  const action = findAction(context, id);
+  if (action.draft === undefined) throw notFound('a draft of action', id);
+  return action as StoredAction & { draft: NonNullable<StoredAction['draft']> };
+}
+
+/** The Action model; the contract with expand=contract, the config with includeConfig=true. */
+function render(context: EmulatorContext, id: string, fields: ActionFields & { version: number }, query: URLSearchParams): unknown {
+  const action = findAction(context, id);
+  return {
+    id,
+    name: fields.name,
+    integrationId: action.integrationId,
+    category: fields.category,
+    ...(query.get('expand')?.split(',').includes('contract') === true ? { contract: fields.contract } : {}),
+    version: fields.version,
+    secure: fields.secure,
+    ...(query.get('includeConfig') === 'true' ? { config: fields.config } : {}),
+    selfUri: `${PATH}/${id}`,
+  };
+}
+
+const everything = new URLSearchParams('expand=contract&includeConfig=true');
+
+function nameTaken(context: EmulatorContext, integrationId: string, name: string, exceptId: string | undefined): void {
+  if (!ACTION_NAMES_UNIQUE_PER_INTEGRATION) return;
+  const other = [...actionsOf(context).values()].find((a) => a.integrationId === integrationId && a.name === name && a.id !== exceptId);
+  if (other !== undefined) throw badRequest(`An action named "${name}" already exists on integration ${integrationId}`, 'name');
+}
+
+function fieldsFrom(body: Record<string, unknown>, base: ActionFields | undefined): ActionFields {
+  return {
+    name: body.name === undefined && base !== undefined ? base.name : requireName(body.name, 'name'),
+    category: body.category === undefined && base !== undefined ? base.category : requireName(body.category, 'category'),
+    secure: typeof body.secure === 'boolean' ? body.secure : (base?.secure ?? false),
+    contract: objectOr(body.contract, 'contract', base?.contract ?? {}),
+    config: objectOr(body.config, 'config', base?.config ?? {}),
+  };
+}
+
+function create(context: EmulatorContext, request: ApiRequest): unknown {
+  const body = jsonBody(request);
+  const integrationId = typeof body.integrationId === 'string' ? body.integrationId : '';
+  if (integrationId === '' || context.store.liveIntegration(integrationId) === undefined) {
+    throw badRequest(`integrationId ${integrationId || '(none)'} is not an integration of the organization`, 'integrationId');
+  }
+  const fields = fieldsFrom(body, undefined);
+  if (body.contract === undefined) throw badRequest('contract is required', 'contract');
+  const problems = validateAction(fields);
+  if (problems.length > 0) throw badRequest(problems.map((p) => p.message).join('; '), 'contract');
+  nameTaken(context, integrationId, fields.name, undefined);
+  const action: StoredAction = { id: randomUUID(), integrationId, version: 1, ...fields };
+  actionsOf(context).set(action.id, action);
+  return render(context, action.id, action, everything);
+}
+
+function list(context: EmulatorContext, request: ApiRequest): unknown {
+  const { query } = request;
+  const page = parsePageRequest(query, ACTIONS_PAGE_SIZE_DEFAULT);
+  let found = [...actionsOf(context).values()];
+  const filters: Array<[string, (a: StoredAction, value: string) => boolean]> = [
+    ['category', (a, v) => a.category === v],
+    ['name', (a, v) => a.name === v],
+    ['secure', (a, v) => String(a.secure) === v],
+    ['integrationId', (a, v) => a.integrationId === v],
+    ['ids', (a, v) => v.split(',').includes(a.id)],
+  ];
+  for (const [key, accepts] of filters) {
+    const value = query.get(key);
+    if (value !== null && value !== '') found = found.filter((a) => accepts(a, value));
+  }
+  return pageOf(
+    found.map((a) => render(context, a.id, a, query)),
+    page,
+    PATH,
+    query,
+    request.listShift,
+  );
+}
+
+function requireVersion(given: unknown, current: number, what: string): void {
+  if (typeof given !== 'number') throw badRequest('version is required', 'version');
+  if (given !== current) {
+    throw new PlatformError(STALE_VERSION_STATUS, 'conflict', `The ${what} is at version ${current}, not ${given}`, {
+      details: [{ errorCode: 'version.mismatch', fieldName: 'version' }],
+    });
+  }
+}
+
+function patch(context: EmulatorContext, request: ApiRequest): unknown {
+  const action = findAction(context, request.params.id ?? '');
+  const body = jsonBody(request);
+  requireVersion(body.version, action.version, 'action');
+  const fields = fieldsFrom({ ...body, contract: undefined, secure: undefined }, action);
+  nameTaken(context, action.integrationId, fields.name, action.id);
+  Object.assign(action, fields, { version: action.version + 1 });
+  return render(context, action.id, action, everything);
+}
+
+function remove(context: EmulatorContext, request: ApiRequest): void {
+  const action = findAction(context, request.params.id ?? '');
+  actionsOf(context).delete(action.id);
+}
+
+function createDraft(context: EmulatorContext, request: ApiRequest): unknown {
+  const action = findAction(context, request.params.id ?? '');
+  if (action.draft !== undefined) {
+    throw new PlatformError(DRAFT_EXISTS_STATUS, 'conflict', `Action ${action.id} already has a draft`);
+  }
+  const { name, category, secure, contract, config } = action;
+  action.draft = { name, category, secure, contract: structuredClone(contract), config: structuredClone(config), version: 1 };
+  return render(context, action.id, action.draft, everything);
+}
+
+function patchDraft(context: EmulatorContext, request: ApiRequest): unknown {
+  const action = findDraft(context, request.params.id ?? '');
+  const body = jsonBody(request);
+  requireVersion(body.version, action.draft.version, 'draft');
+  const fields = fieldsFrom(body, action.draft);
+  nameTaken(context, action.integrationId, fields.name, action.id);
+  action.draft = { ...fields, version: action.draft.version + 1 };
+  return render(context, action.id, action.draft, everything);
+}
+
+function publish(context: EmulatorContext, request: ApiRequest): unknown {
+  const action = findDraft(context, request.params.id ?? '');
+  requireVersion(jsonBody(request).version, action.draft.version, 'draft');
+  const problems = validateAction(action.draft);
+  if (problems.length > 0) throw badRequest(`The draft is not valid: ${problems.map((p) => p.message).join('; ')}`);
+  nameTaken(context, action.integrationId, action.draft.name, action.id);
+  const stored = findAction(context, action.id);
+  const { name, category, secure, contract, config } = action.draft;
+  Object.assign(stored, { name, category, secure, contract, config, version: stored.version + PUBLISH_BUMPS_VERSION_BY });
+  stored.draft = undefined;
+  return render(context, stored.id, stored, everything);
+}
+
+export function actionRoutes(context: EmulatorContext): Route[] {
+  const route = (method: string, template: string, handler: (r: ApiRequest) => unknown, status = 200): Route => ({
+    method,
+    template,
+    authenticated: true,
+    handler: (r) => (status === 204 ? (handler(r), { status }) : ok(handler(r), status)),
+  });
+  const draftOf = (r: ApiRequest): StoredAction & { draft: NonNullable<StoredAction['draft']> } => findDraft(context, r.params.id ?? '');
+  return [
+    route('GET', PATH, (r) => list(context, r)),
+    route('POST', PATH, (r) => create(context, r)),
+    route('GET', `${PATH}/{id}`, (r) => render(context, r.params.id ?? '', findAction(context, r.params.id ?? ''), r.query)),
+    route('PATCH', `${PATH}/{id}`, (r) => patch(context, r)),
+    route('DELETE', `${PATH}/{id}`, (r) => remove(context, r), 204),
+    route('POST', `${PATH}/{id}/draft`, (r) => createDraft(context, r)),
+    route('GET', `${PATH}/{id}/draft`, (r) => render(context, r.params.id ?? '', draftOf(r).draft, r.query)),
+    route('PATCH', `${PATH}/{id}/draft`, (r) => patchDraft(context, r)),
+    route('DELETE', `${PATH}/{id}/draft`, (r) => (findAction(context, draftOf(r).id).draft = undefined), 204),
+    route('GET', `${PATH}/{id}/draft/validation`, (r) => {
+      const errors = validateAction(draftOf(r).draft);
+      return { valid: errors.length === 0, errors };
+    }),
+    route('POST', `${PATH}/{id}/draft/publish`, (r) => publish(context, r)),
+    route('POST', `${PATH}/{id}/test`, (r) => renderTest(findAction(context, r.params.id ?? ''), jsonBody(r))),
+    route('POST', `${PATH}/{id}/draft/test`, (r) => renderTest(draftOf(r).draft, jsonBody(r))),
+  ];
+}
