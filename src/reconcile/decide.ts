@@ -1,6 +1,14 @@
 // decide: the pure heart of the reconciler. Given what was observed, it says what to do next and what
 // the status should say. No I/O, no clock (the time comes in the observation), no type-specific code.
-import { CONDITION_TYPES, EVENT_REASONS, READY_REASONS, RETRYABLE_REASONS, SYNCED_REASONS, TERMINAL_REASONS } from '../api/index.ts';
+import {
+  CONDITION_TYPES,
+  EVENT_REASONS,
+  READY_REASONS,
+  RETRYABLE_REASONS,
+  SYNCED_REASONS,
+  TERMINAL_REASONS,
+  type DataActionIntegrationStatus,
+} from '../api/index.ts';
 import { creationMarkerName, nameFitsBase } from './names.ts';
 import type {
   Action,
@@ -13,6 +21,7 @@ import type {
   Observation,
   ObservedIntegration,
   ObservedResource,
+  StateReached,
 } from './model.ts';
 
 /** How long a pending create may stay invisible to a list before the operator concludes it never happened. */
@@ -278,8 +287,27 @@ function decideExisting(
   if (!state.change) statusPatch.state = integration.reportedState;
 
   const ready = readiness(integration, desired.active, state.change);
-  const requeue = ready.status === 'True' ? undefined : ready.reason === READY_REASONS.error ? 30_000 : TRANSITION_POLL_MS;
-  return settle(actions, statusPatch, ready, SYNCED_OK, events, requeue);
+  const decision = settle(actions, statusPatch, ready, SYNCED_OK, events, requeueFor(ready));
+  if (!state.change) return decision;
+  // The state is the last write of the pass: if its answer shows the state reached, all else is done too.
+  const reached = readiness({ ...integration, reportedState: state.target }, desired.active, false);
+  return { ...decision, onStateReached: { state: state.target, ready: reached, requeueAfterMs: requeueFor(reached) } };
+}
+
+/** Ready: look again at the resync; an error: in 30 s; in between: at the transition poll. */
+function requeueFor(ready: ConditionVerdict): number | undefined {
+  return ready.status === 'True' ? undefined : ready.reason === READY_REASONS.error ? 30_000 : TRANSITION_POLL_MS;
+}
+
+/**
+ * The decision as it stands once act has carried it out (`learned`: the status fields act reported). When the
+ * answer to a state change already reports the state asked for, the integration is Ready in this pass and no
+ * transition poll follows; otherwise the decision stands. Pure, like decide.
+ */
+export function afterAct(decision: Decision, learned: Partial<DataActionIntegrationStatus>): Decision {
+  const reached = decision.onStateReached;
+  if (reached === undefined || learned.state !== reached.state) return decision;
+  return { ...decision, ready: reached.ready, requeueAfterMs: reached.requeueAfterMs };
 }
 
 /**
@@ -319,11 +347,17 @@ function decideState(
   resource: ObservedResource,
   desired: DesiredIntegration,
   integration: ObservedIntegration,
-): { readonly actions: Action[]; readonly drift: string[]; readonly change: boolean } {
+): { readonly actions: Action[]; readonly drift: string[]; readonly change: boolean; readonly target: StateReached['state'] } {
   const wanted: IntendedState = desired.active ? 'ENABLED' : 'DISABLED';
-  if (integration.intendedState === wanted) return { actions: [], drift: [], change: false };
+  const target = desired.active ? 'ACTIVE' : 'INACTIVE';
+  if (integration.intendedState === wanted) return { actions: [], drift: [], change: false, target };
   const handMade = resource.status.state !== undefined && resource.status.observedGeneration === resource.generation;
-  return { actions: [{ type: 'setState', integrationId: integration.id, state: wanted }], drift: handMade ? ['state'] : [], change: true };
+  return {
+    actions: [{ type: 'setState', integrationId: integration.id, state: wanted }],
+    drift: handMade ? ['state'] : [],
+    change: true,
+    target,
+  };
 }
 
 interface CredentialPlan {

@@ -2,7 +2,7 @@
 // branches on a type: everything type-specific comes from the integration registry through observe.
 import { CONDITION_TYPES, DATA_ACTION_INTEGRATION_NAMES, TERMINAL_REASONS, type DataActionIntegrationStatus } from '../api/index.ts';
 import { act } from './act.ts';
-import { decide } from './decide.ts';
+import { afterAct, decide } from './decide.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
 import type { Decision } from './model.ts';
@@ -40,6 +40,7 @@ async function reconcileOnce(
       const outcome = await act(deps, observed.context, decision.actions);
       latest = outcome.object;
       learned = outcome.status;
+      decision = afterAct(decision, learned);
       for (const event of [...decision.events, ...outcome.events]) {
         deps.events.record(latest, event.type, event.reason, deps.scrubber.scrub(event.message));
       }

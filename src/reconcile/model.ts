@@ -164,4 +164,17 @@ export interface Decision {
   readonly events: readonly EventNote[];
   /** When to look again; undefined: at the next resync. */
   readonly requeueAfterMs: number | undefined;
+  /**
+   * Set when the plan changes the integration's state: how the pass ends instead if the platform's answer to
+   * that change already reports the state asked for (decide's `afterAct` applies it). Without it, every state
+   * change would wait a transition poll for a Ready the answer already proved.
+   */
+  readonly onStateReached?: StateReached | undefined;
+}
+
+export interface StateReached {
+  /** The reported state asked for: ACTIVE or INACTIVE. */
+  readonly state: 'ACTIVE' | 'INACTIVE';
+  readonly ready: ConditionVerdict;
+  readonly requeueAfterMs: number | undefined;
 }

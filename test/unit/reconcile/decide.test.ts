@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CREATE_GRACE_MS, decide, NOT_FOUND_GRACE_MS } from '../../../src/reconcile/decide.ts';
+import { afterAct, CREATE_GRACE_MS, decide, NOT_FOUND_GRACE_MS, TRANSITION_POLL_MS } from '../../../src/reconcile/decide.ts';
 import type { Action, DesiredIntegration, Observation, ObservedIntegration, ObservedResource } from '../../../src/reconcile/model.ts';
 
 const NOW = Date.parse('2026-11-24T10:00:00Z');
@@ -742,5 +742,103 @@ describe('decide', () => {
     );
     expect(inactive.ready).toMatchObject({ status: 'True', reason: 'Available' });
     expect(inactive.actions).toEqual([]);
+  });
+});
+
+interface AfterActScenario {
+  readonly name: string;
+  readonly reason: string;
+  readonly obs: Observation;
+  /** The reported state in act's answer to the state change; undefined: no answer (nothing was changed). */
+  readonly answered: string | undefined;
+  readonly ready: string;
+  /** undefined: look again at the resync. */
+  readonly requeueAfterMs: number | undefined;
+}
+
+const justCreated = observe({
+  resource: resource({ annotatedId: 'int-1' }),
+  platform: {
+    kind: 'found',
+    integration: integration(
+      { intendedState: 'DISABLED', reportedState: 'INACTIVE' },
+      { name: `CRM (creating ${UID})`, notes: '', properties: {}, credentialLinks: {} },
+    ),
+  },
+});
+const switchedOffByHand = observe({
+  resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+  platform: { kind: 'found', integration: integration({ intendedState: 'DISABLED', reportedState: 'INACTIVE' }) },
+});
+
+const afterActScenarios: AfterActScenario[] = [
+  {
+    name: 'a new integration whose activation answers ACTIVE is Ready in the same pass',
+    reason: 'the answer to the state change proves the state, and every other write of the pass came before it',
+    obs: justCreated,
+    answered: 'ACTIVE',
+    ready: 'Available',
+    requeueAfterMs: undefined,
+  },
+  {
+    name: 'an activation answered ACTIVATING is polled at the transition interval',
+    reason: 'the platform is still moving, so only a later look can say it arrived',
+    obs: justCreated,
+    answered: 'ACTIVATING',
+    ready: 'Activating',
+    requeueAfterMs: TRANSITION_POLL_MS,
+  },
+  {
+    name: 'a deactivation answered INACTIVE is Ready in the same pass',
+    reason: 'Inactive is what spec.active false asks for, and the answer already shows it',
+    obs: observe({
+      resource: resource({ annotatedId: 'int-1', status: READY_STATUS }),
+      desired: desired({ active: false }),
+      platform: { kind: 'found', integration: integration() },
+    }),
+    answered: 'INACTIVE',
+    ready: 'Available',
+    requeueAfterMs: undefined,
+  },
+  {
+    name: 'an activation answered with another state is polled',
+    reason: 'an answer other than the state asked for proves nothing, so the next look decides',
+    obs: justCreated,
+    answered: 'INACTIVE',
+    ready: 'Activating',
+    requeueAfterMs: TRANSITION_POLL_MS,
+  },
+  {
+    name: 'an integration switched off by hand and reactivated with the answer ACTIVE stays Ready',
+    reason: 'the revert is proved done by its answer, so Ready does not flap to Activating and back',
+    obs: switchedOffByHand,
+    answered: 'ACTIVE',
+    ready: 'Available',
+    requeueAfterMs: undefined,
+  },
+  {
+    name: 'a pass that changes no state keeps its decision',
+    reason: 'with no state change there is no answer to believe, whatever act reports',
+    obs: steady,
+    answered: undefined,
+    ready: 'Available',
+    requeueAfterMs: undefined,
+  },
+];
+
+describe('afterAct', () => {
+  it.each(afterActScenarios)('$name: $reason', ({ obs, answered, ready, requeueAfterMs }) => {
+    const decision = decide(obs);
+    const settled = afterAct(decision, answered === undefined ? {} : { state: answered });
+    expect(settled.ready.reason).toBe(ready);
+    expect(settled.requeueAfterMs).toBe(requeueAfterMs);
+    // Only Ready and the requeue can change after act: what was done and said stays as decided.
+    expect({ ...settled, ready: decision.ready, requeueAfterMs: decision.requeueAfterMs }).toEqual(decision);
+  });
+
+  it('polls a state change at the transition interval until act has answered', () => {
+    // decide alone cannot know the answer: the poll stands unless afterAct sees the state reached.
+    expect(decide(justCreated)).toMatchObject({ requeueAfterMs: TRANSITION_POLL_MS, ready: { reason: 'Activating' } });
+    expect(decide(switchedOffByHand)).toMatchObject({ requeueAfterMs: TRANSITION_POLL_MS, ready: { reason: 'Activating' } });
   });
 });

@@ -55,6 +55,18 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'an activation answered ACTIVE is Ready in the same pass, with no transition poll',
+    reason: 'the answer to the state change already proves the state asked for, so waiting a second to read it again only delays Ready',
+    run: async () => {
+      integration(h);
+      expect(await reconcile()).toEqual({ requeueAfterMs: 0 });
+      expect(atResync(await reconcile())).toBe(true);
+      expect(condition('Ready')).toMatchObject({ status: 'True', reason: 'Available' });
+      expect(statusOf()).toMatchObject({ state: 'ACTIVE' });
+      expect(h.events.map((e) => e.reason)).toEqual(['Created', 'Activating', 'CredentialsWritten']);
+    },
+  },
+  {
     name: 'a conflict requeues quietly',
     reason: 'another writer changed the resource; its newer version is looked at shortly, without a Warning or a status',
     run: async () => {
