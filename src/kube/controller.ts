@@ -6,6 +6,13 @@ import type { Priority } from '../lib/priority.ts';
 import { resyncMetrics, type Metrics } from '../observability/metrics.ts';
 import { runWorkers, WorkQueue, type HandlerResult } from './work-queue.ts';
 
+/**
+ * Workers beside `concurrency` that take only user changes: with every worker inside a long reconcile (a
+ * cold start waiting for the request budget), a rotated Secret still starts at once, and its calls take
+ * the budget's next slots (src/lib/priority.ts).
+ */
+export const CHANGE_WORKERS = 1;
+
 export interface ControllerOptions {
   readonly name: string;
   readonly concurrency: number;
@@ -47,7 +54,7 @@ export class Controller {
 
   start(): void {
     const { metrics, logger, concurrency, reconcile } = this.options;
-    metrics.setMaxConcurrentReconciles(this.name, concurrency);
+    metrics.setMaxConcurrentReconciles(this.name, concurrency + CHANGE_WORKERS);
     const resyncs = resyncMetrics(metrics.registry);
     resyncs.trackLag(this.name, () => this.queue.resyncLagSeconds());
     this.running = runWorkers(
@@ -76,6 +83,7 @@ export class Controller {
           );
         },
       },
+      CHANGE_WORKERS,
     );
   }
 

@@ -74,7 +74,8 @@ export class WorkQueue {
   private cancelTimer: (() => void) | undefined;
   private timerDue: number | undefined;
 
-  private readonly getters: Array<(taken: Taken | undefined) => void> = [];
+  /** Workers waiting for a key, each with the least urgent lane it takes from. */
+  private readonly getters: Array<{ upTo: number; resolve: (taken: Taken | undefined) => void }> = [];
   private readonly drainers: Array<() => void> = [];
   private shuttingDown = false;
 
@@ -91,7 +92,9 @@ export class WorkQueue {
     if (current !== undefined) {
       if (rankOf(priority) >= rankOf(current)) return;
       this.dirty.set(key, priority);
-      if (this.queued.has(key)) this.enter(key, priority); // moves up; the old entry goes stale
+      if (!this.queued.has(key)) return;
+      this.enter(key, priority); // moves up; the old entry goes stale
+      this.dispatch(); // a worker kept for urgent lanes may take it now
       return;
     }
     this.dirty.set(key, priority);
@@ -144,11 +147,15 @@ export class WorkQueue {
     return (await this.next())?.key;
   }
 
-  /** The next key to process with its lane; waits for one. `undefined` once shut down and empty. */
-  next(): Promise<Taken | undefined> {
-    if (this.len() > 0) return Promise.resolve(this.take());
+  /**
+   * The next key to process with its lane, from lanes no less urgent than `upTo` (default: any); waits for
+   * one. `undefined` once shut down and nothing it takes is queued.
+   */
+  next(upTo: Priority = 'resync'): Promise<Taken | undefined> {
+    const taken = this.take(rankOf(upTo));
+    if (taken !== undefined) return Promise.resolve(taken);
     if (this.shuttingDown) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.getters.push(resolve));
+    return new Promise((resolve) => this.getters.push({ upTo: rankOf(upTo), resolve }));
   }
 
   done(key: string): void {
@@ -195,7 +202,7 @@ export class WorkQueue {
     this.timerDue = undefined;
     this.waiting.clear();
     this.heap = [];
-    for (const getter of this.getters.splice(0)) getter(undefined);
+    for (const getter of this.getters.splice(0)) getter.resolve(undefined);
     this.settleDrainers();
   }
 
@@ -246,8 +253,26 @@ export class WorkQueue {
     this.enqueuedAt.set(key, this.clock.now());
     this.enter(key, priority);
     this.hooks.onDepth?.(this.len());
-    const getter = this.getters.shift();
-    if (getter !== undefined) getter(this.take());
+    this.dispatch();
+  }
+
+  /**
+   * Hands queued keys to waiting workers that take their lane; a key goes to a worker that takes every
+   * lane before one kept for urgent lanes, which so stays free for the next urgent key.
+   */
+  private dispatch(): void {
+    for (let rank = this.mostUrgentRank(); rank !== undefined && this.getters.length > 0; rank = this.mostUrgentRank()) {
+      const accepting = this.getters.filter((g) => g.upTo >= rank);
+      const getter = accepting.find((g) => g.upTo === PRIORITIES.length - 1) ?? accepting[0];
+      if (getter === undefined) return;
+      this.getters.splice(this.getters.indexOf(getter), 1);
+      getter.resolve(this.take(getter.upTo));
+    }
+  }
+
+  private mostUrgentRank(): number | undefined {
+    const rank = this.lanes.findIndex((lane) => this.peek(lane) !== undefined);
+    return rank < 0 ? undefined : rank;
   }
 
   /** Appends the key's live entry to the lane (an entry it had in another lane goes stale). */
@@ -268,8 +293,8 @@ export class WorkQueue {
     return undefined;
   }
 
-  private take(): Taken | undefined {
-    for (const lane of this.lanes) {
+  private take(upTo = PRIORITIES.length - 1): Taken | undefined {
+    for (const lane of this.lanes.slice(0, upTo + 1)) {
       const key = this.peek(lane);
       if (key === undefined) continue;
       lane.head++;
@@ -369,14 +394,21 @@ export interface WorkerHooks {
 }
 
 /**
- * Runs `concurrency` workers until the queue is shut down and empty. Each handler runs at the priority of
+ * Runs `concurrency` workers, plus `changeWorkers` that take only user changes (so a change never waits
+ * for a long reconcile to end), until the queue is shut down and empty. Each handler runs at the priority of
  * its lane (withPriority), so the calls it makes wait for the request budget in that order. A handler that
  * throws sends its key back with backoff; one that succeeds resets the key's backoff, then requeues after
  * `requeueAfterMs` (a follow-up) or at its slot of `resyncPeriodMs` (the resync lane), when asked.
  */
-export async function runWorkers(queue: WorkQueue, concurrency: number, handle: KeyHandler, hooks: WorkerHooks = {}): Promise<void> {
-  const work = async (): Promise<void> => {
-    for (let taken = await queue.next(); taken !== undefined; taken = await queue.next()) {
+export async function runWorkers(
+  queue: WorkQueue,
+  concurrency: number,
+  handle: KeyHandler,
+  hooks: WorkerHooks = {},
+  changeWorkers = 0,
+): Promise<void> {
+  const work = async (upTo: Priority): Promise<void> => {
+    for (let taken = await queue.next(upTo); taken !== undefined; taken = await queue.next(upTo)) {
       const { key, priority } = taken;
       const started = queue.clock.now();
       try {
@@ -393,7 +425,8 @@ export async function runWorkers(queue: WorkQueue, concurrency: number, handle: 
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, work));
+  const lanes: Priority[] = [...Array<Priority>(Math.max(1, concurrency)).fill('resync'), ...Array<Priority>(changeWorkers).fill('change')];
+  await Promise.all(lanes.map(work));
 }
 
 function requeue(queue: WorkQueue, taken: Taken, result: HandlerResult | undefined, hooks: WorkerHooks): void {

@@ -239,3 +239,63 @@ describe('runWorkers with lanes', () => {
     expect(reported).toEqual(deferred);
   });
 });
+
+describe('the worker kept for changes', () => {
+  /** One worker for every lane and one for changes; `ns/slow` holds its worker until released. */
+  async function busy(): Promise<{ queue: WorkQueue; started: string[]; release: () => Promise<void> }> {
+    const { queue } = newQueue();
+    const started: string[] = [];
+    let releaseSlow = (): void => undefined;
+    const slow = new Promise<void>((resolve) => {
+      releaseSlow = resolve;
+    });
+    const workers = runWorkers(
+      queue,
+      1,
+      async (key) => {
+        started.push(`${key} ${currentPriority()}`);
+        if (key === 'ns/slow') await slow;
+      },
+      {},
+      1,
+    );
+    queue.add('ns/slow', 'initial');
+    await settle();
+    return {
+      queue,
+      started,
+      release: async () => {
+        releaseSlow();
+        await settle();
+        await queue.drain();
+        await workers;
+      },
+    };
+  }
+
+  it.each([
+    {
+      scenario: 'a change starts while every other worker is busy',
+      steps: ['add ns/rotated change'],
+      during: ['ns/rotated change'],
+      reconciles: 2,
+    },
+    { scenario: 'it takes nothing but changes', steps: ['add ns/other new', 'add ns/drift resync'], during: [], reconciles: 3 },
+    {
+      scenario: 'a queued key that a change moves up starts at once',
+      steps: ['add ns/a resync', 'add ns/a change'],
+      during: ['ns/a change'],
+      reconciles: 2,
+    },
+  ])('$scenario', async ({ steps, during, reconciles }) => {
+    const { queue, started, release } = await busy();
+    for (const step of steps) {
+      const [, key, lane] = step.split(' ');
+      queue.add(key!, lane as Priority);
+    }
+    await settle();
+    expect(started).toEqual(['ns/slow initial', ...during]);
+    await release();
+    expect(started.length).toBe(reconciles); // and everything else runs once the busy worker is free
+  });
+});
