@@ -107,8 +107,6 @@ export class OrgSession {
   /** Whether a listing asked to expand config.current carries it (probed once per session; undefined: not yet known). */
   private listingCarriesConfig: boolean | undefined;
   private readonly credentialListMs: number;
-  /** Credentials this session created, and when: a credentials listing may not show them yet. */
-  private readonly createdCredentials = new Map<string, number>();
   private readonly now: () => number;
   private readonly namesOf: (orgId: string) => OrgNames;
   private orgId: string | undefined;
@@ -192,13 +190,11 @@ export class OrgSession {
       createCredential: async (req, options) => {
         const created = await client.createCredential(req, options);
         this.credentials?.ids.add(created.id);
-        this.createdCredentials.set(created.id, now());
         return created;
       },
       deleteCredential: async (id) => {
         await client.deleteCredential(id);
         this.credentials?.ids.delete(id);
-        this.createdCredentials.delete(id);
       },
     };
   }
@@ -264,11 +260,6 @@ export class OrgSession {
       const listed = await this.credentialListing;
       if (this.credentials === undefined || now - this.credentials.at > this.credentialListMs) {
         this.credentials = { at: now, ids: new Set(listed.map((c) => c.id)) };
-        // Created lately by this session: the listing may not show them yet.
-        for (const [created, at] of this.createdCredentials) {
-          if (now - at < RECENT_NAME_MS) this.credentials.ids.add(created);
-          else this.createdCredentials.delete(created);
-        }
       }
     }
     if (this.credentials.ids.has(id)) return true;

@@ -71,7 +71,7 @@ async function measure(n: number, listingExpandsConfig: boolean): Promise<Measur
   const appliedAt = new Date(harness.now).toISOString();
   for (let i = 0; i < n; i += 1) {
     const made = integration(harness, { name: `zendesk-${i}`, spec: { displayName: 'Zendesk Support' } });
-    (made.metadata as { creationTimestamp?: string }).creationTimestamp = appliedAt;
+    (made.metadata as unknown as { creationTimestamp?: string }).creationTimestamp = appliedAt;
   }
   for (let i = 0; i < n; i += 1) await settle(harness, `zendesk-${i}`);
   const created = byRoute(harness.emulator.control.calls());
