@@ -32,7 +32,7 @@ import type {
 import { StatsRecorder } from './stats.ts';
 import type { CallObservation, ClientStats, HttpMethod } from './stats.ts';
 import { Transport } from './transport.ts';
-import { LIST_PAGE_SIZE_MAX, ORGANIZATION_PATH } from './unconfirmed.ts';
+import { LIST_EXPAND_CONFIG, LIST_PAGE_SIZE_MAX, ORGANIZATION_PATH } from './unconfirmed.ts';
 
 export interface PlatformClientOptions {
   readonly endpoints: PlatformEndpoints;
@@ -84,6 +84,11 @@ export interface ListIntegrationsFilter {
   readonly integrationType?: string | undefined;
   /** Only these integrations (asked for in batches of LIST_IDS_MAX). */
   readonly ids?: readonly string[] | undefined;
+  /**
+   * Ask for each entry's config.current (LIST_EXPAND_CONFIG); whether the platform honours it is unconfirmed,
+   * so read the answer with configOf.
+   */
+  readonly expandConfig?: boolean | undefined;
 }
 
 export interface PlatformClient {
@@ -281,11 +286,17 @@ type IntegrationCalls = Pick<
 >;
 
 function integrationCalls({ call, sendByOf }: Caller): IntegrationCalls {
-  const listPass = (integrationType: string | undefined, ids: readonly string[] | undefined): Promise<Integration[]> =>
+  const listPass = (filter: ListIntegrationsFilter, ids: readonly string[] | undefined): Promise<Integration[]> =>
     readAllPages(
       (pageNumber) =>
         call('GET', '/api/v2/integrations', {
-          query: { pageSize: PAGE_SIZE, pageNumber, integrationType, ids: ids?.join(',') },
+          query: {
+            pageSize: PAGE_SIZE,
+            pageNumber,
+            integrationType: filter.integrationType,
+            ids: ids?.join(','),
+            expand: filter.expandConfig === true ? LIST_EXPAND_CONFIG : undefined,
+          },
         }),
       readIntegration,
       'integrations',
@@ -295,7 +306,7 @@ function integrationCalls({ call, sendByOf }: Caller): IntegrationCalls {
       const wanted = filter.ids === undefined ? undefined : [...new Set(filter.ids)];
       const batches = wanted === undefined ? [undefined] : chunks(wanted, LIST_IDS_MAX);
       const all: Integration[] = [];
-      for (const ids of batches) all.push(...(await listPass(filter.integrationType, ids)));
+      for (const ids of batches) all.push(...(await listPass(filter, ids)));
       // The filters are recent (SDK 232.0.0): an org that ignores them must not widen the answer.
       const keep = wanted === undefined ? undefined : new Set(wanted);
       return all.filter(

@@ -14,6 +14,7 @@ export { endpointsForRegion, REGION_HOSTS, REGIONS } from './regions.ts';
 export type { PlatformEndpoints, Region } from './regions.ts';
 export { DEFAULT_RETRY_POLICY } from './retry-policy.ts';
 export type { RetryPolicy } from './retry-policy.ts';
+export { configOf } from './schemas.ts';
 export type {
   Credential,
   CredentialInfo,

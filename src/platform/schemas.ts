@@ -67,10 +67,19 @@ export const integrationSchema = z.looseObject({
   intendedState: z.string().optional(),
   reportedState: reportedStateSchema.optional(),
   attributes: looseRecord.optional(),
-  config: z.looseObject({ current: integrationConfigSchema.optional() }).optional(),
+  // A listing may carry the whole config.current or only its id (docs/platform-facts.md §10): read with configOf.
+  config: z.looseObject({ current: z.unknown().optional() }).optional(),
   selfUri: z.string().optional(),
 });
 export type Integration = z.output<typeof integrationSchema>;
+
+/** The configuration an integration answer carries in full (an expanded listing), else undefined. */
+export function configOf(integration: Integration): IntegrationConfig | undefined {
+  const current = integration.config?.current;
+  if (typeof current !== 'object' || current === null || typeof (current as { version?: unknown }).version !== 'number') return undefined;
+  const parsed = integrationConfigSchema.safeParse(current);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export const credentialSpecificationSchema = z.looseObject({
   required: z.boolean().default(false),

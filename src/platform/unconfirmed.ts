@@ -27,6 +27,14 @@ export const LIST_PAGE_SIZE_MIN = 1;
 export const LIST_PAGE_SIZE_MAX = 999;
 
 /**
+ * Whether `GET /api/v2/integrations` carries each entry's configuration when asked with `expand=config.current`.
+ * docs/platform-facts.md §10: which values `expand` accepts is UNCONFIRMED. The operator asks once per org
+ * session and uses the answer only when every entry carries a config with a version (configOf); otherwise it
+ * reads each configuration by id, as the Terraform provider does.
+ */
+export const LIST_EXPAND_CONFIG = 'config.current';
+
+/**
  * The organization is read with `GET /api/v2/organizations/me`. docs/platform-facts.md does not document it
  * (it is the SDK's OrganizationApi.getOrganizationsMe); treat its shape beyond `{id, name}` as UNCONFIRMED.
  */

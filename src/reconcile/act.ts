@@ -244,7 +244,7 @@ async function configure(
   const session = context.session;
   if (session === undefined) throw new Error('No platform session to choose a name with');
   await session.withNameLock(async () => {
-    const others = await session.otherNames(request.integrationId);
+    const others = await session.otherNames(request.integrationId, namesKnownSince(deps, context), () => deps.now());
     const owner = context.resource.metadata.uid;
     const claimed = namesClaimedInCluster(deps, await session.organizationId(), owner);
     const taken = new Set([...others, ...claimed, ...session.reservedNames(deps.now(), request.integrationId, owner)]);
@@ -265,6 +265,21 @@ async function configure(
       });
     }
   });
+}
+
+/**
+ * From when the names taken must be known: a resource named for the first time (never renamed since it was
+ * made) needs a listing started after it was made, or half a resync ago if later, so a name set by hand before
+ * `kubectl apply` is seen; one listing then serves a whole burst of new resources. A rename or a name put back
+ * needs a listing made now.
+ */
+function namesKnownSince(deps: ReconcilerDeps, context: ObservedContext): number {
+  const now = deps.now();
+  const { metadata, status } = context.resource;
+  const made = metadata.creationTimestamp;
+  const madeAt = made === undefined ? Number.NaN : new Date(made).getTime();
+  if (status?.platformName !== undefined || (metadata.generation ?? 1) !== 1 || Number.isNaN(madeAt)) return now;
+  return Math.min(now, Math.max(madeAt, now - deps.resyncMs / 2));
 }
 
 async function ignoreNotFound(call: Promise<void>): Promise<void> {

@@ -6,9 +6,15 @@ import { afterAct, decide } from './decide.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
 import type { Decision } from './model.ts';
-import { observeIntegration } from './observe.ts';
+import { observeFresh, observeIntegration } from './observe.ts';
 import { followUpOrResync, isWriteRace, ReconcileError, resync, settleWriteRaces, type ReconcileResult } from './requeue.ts';
 import { composeStatus, failureWarning } from './status.ts';
+
+const PLATFORM_WRITES: ReadonlySet<string> = new Set(['configure', 'setState', 'writeCredential', 'deleteIntegration', 'deleteCredential']);
+
+function writesToPlatform(decision: Decision): boolean {
+  return decision.actions.some((a) => PLATFORM_WRITES.has(a.type));
+}
 
 export async function reconcileIntegration(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
   const log = deps.logger.child({ kind: DATA_ACTION_INTEGRATION_NAMES.kind, namespace, name });
@@ -32,7 +38,11 @@ async function reconcileOnce(
   let failure: ErrorVerdict | undefined;
   let error: unknown;
   try {
-    const observed = await observeIntegration(deps, object);
+    let observed = await observeIntegration(deps, object);
+    if (observed.ok && observed.context.fromListing === true && writesToPlatform(decide(observed.observation))) {
+      // What the org's shared listing showed is confirmed by a fresh read before anything is written.
+      observed = await observeFresh(deps, observed);
+    }
     if (!observed.ok) {
       failure = { reason: TERMINAL_REASONS.invalidSpec, message: observed.message, terminal: true, retryAfterMs: undefined };
     } else {

@@ -18,6 +18,7 @@ import { carriesMarker } from './names.ts';
 import { desiredNotes, managedByOf } from './notes.ts';
 import type { Blocker, DesiredIntegration, Observation, ObservedIntegration, ObservedPlatform, ObservedResource } from './model.ts';
 import { openSession, parseOrganization } from './org-access.ts';
+import type { Known } from './org-index.ts';
 import type { OrgSession, ResolvedType } from './org-sessions.ts';
 import { credentialsRevision } from './revision.ts';
 
@@ -30,6 +31,11 @@ export interface ObservedContext {
   readonly resolved: ResolvedType | undefined;
   /** The config read with the integration: act writes over it without reading it again. */
   readonly config?: IntegrationConfig | undefined;
+  /**
+   * What was seen of the integration came, in part, from the org's shared listing rather than a read by id or
+   * the answer of this operator's own write: a plan that writes to the platform is confirmed by a fresh read first.
+   */
+  readonly fromListing?: boolean | undefined;
 }
 
 export type ObserveResult =
@@ -133,13 +139,28 @@ async function observeWithSession(
   let platform: ObservedPlatform = { kind: 'skipped' };
   let ownCredentials: readonly string[] | undefined;
   if (!skipPlatform) {
-    const seen = await observePlatform(deps, session, observed, resolved, now);
+    const seen = await observePlatform(deps, session, observed, resolved, now, false);
     platform = seen.platform;
-    context = { ...context, config: seen.config };
+    context = { ...context, config: seen.config, fromListing: seen.fromListing };
     if (mayCreateCredential(observed, desired, platform)) ownCredentials = await credentialsNamedFor(session, observed);
   }
   const observation = { now, resource: observed, desired, blocker, platform, typeId: resolved.typeId, ownCredentials };
   return { ok: true, observation, context };
+}
+
+/**
+ * The same observation with the integration read afresh by id: drift seen in the org's listing is confirmed
+ * before anything is written (the listing may be older than a change made since).
+ */
+export async function observeFresh(deps: ReconcilerDeps, result: Extract<ObserveResult, { ok: true }>): Promise<ObserveResult> {
+  const { context, observation } = result;
+  if (context.session === undefined || context.resolved === undefined) return result;
+  const seen = await observePlatform(deps, context.session, observation.resource, context.resolved, deps.now(), true);
+  return {
+    ok: true,
+    observation: { ...observation, now: deps.now(), platform: seen.platform },
+    context: { ...context, config: seen.config, fromListing: false },
+  };
 }
 
 /** The name every credential this resource makes carries: it holds the resource's UID. */
@@ -155,11 +176,9 @@ function mayCreateCredential(resource: ObservedResource, desired: DesiredIntegra
   if (resource.deleting) return true;
   // Credentials are written only to an integration that was found.
   if (desired?.credential === undefined || platform.kind !== 'found') return false;
-  return (
-    resource.status.credentialId === undefined ||
-    resource.credentialPendingSince !== undefined ||
-    resource.credentialMissingSince !== undefined
-  );
+  // With no create marked (a guarded mark, set before every credential create and cleared only once its id is
+  // recorded) and none missing, no credential of this resource can exist unrecorded: nothing to search for.
+  return resource.credentialPendingSince !== undefined || resource.credentialMissingSince !== undefined;
 }
 
 async function credentialsNamedFor(session: OrgSession, resource: ObservedResource): Promise<string[]> {
@@ -287,30 +306,74 @@ async function observePlatform(
   resource: ObservedResource,
   resolved: ResolvedType,
   now: number,
-): Promise<{ platform: ObservedPlatform; config?: IntegrationConfig }> {
+  fresh: boolean,
+): Promise<{ platform: ObservedPlatform; config?: IntegrationConfig; fromListing?: boolean }> {
   const client = session.client;
   // The annotation, else the id the status recorded (written first, so a crash before the annotation
   // loses nothing).
   const id = resource.annotatedId ?? resource.status.integrationId;
+  // A listing serves every resource of the org for half a resync: each resync sees one at most that old.
+  const maxAgeMs = deps.resyncMs / 2;
   const searchMarker = async (): Promise<{ markerMatch: string | undefined; used: number }> => {
     const all = await client.listIntegrations({ integrationType: resolved.typeId });
     return { markerMatch: all.find((i) => carriesMarker(i.name, i.notes, resource.uid))?.id, used: all.length };
   };
-  if (id === undefined) return { platform: { kind: 'searched', ...(await searchMarker()) } };
+  if (id === undefined) {
+    // A create may have gone through under the pending mark: only a listing made now can show it.
+    if (resource.createPendingSince !== undefined) return { platform: { kind: 'searched', ...(await searchMarker()) } };
+    // No create was ever marked, so nothing carries this resource's marker that the shared index could miss;
+    // the index counts the type for the install limit, kept current by this operator's own creates.
+    const index = await session.listedSince(now - maxAgeMs, () => deps.now());
+    const markerMatch = index.markerOf(resource.uid, resolved.typeId);
+    return { platform: { kind: 'searched', markerMatch, used: index.countOfType(resolved.typeId) } };
+  }
+  const known = fresh ? {} : await knownParts(deps, session, id, now, maxAgeMs);
   try {
     const [integration, config, credentialGone] = await Promise.all([
-      client.getIntegration(id),
-      client.getConfig(id),
+      known.integration?.value ?? client.getIntegration(id),
+      known.config?.value ?? client.getConfig(id),
       isCredentialGone(session, resource, now),
     ]);
     const observed = toObserved(integration, config, credentialGone, claimantOf(deps, config.notes, resource.uid));
-    return { platform: { kind: 'found', integration: observed }, config };
+    const fromListing = known.integration?.source === 'listing' || known.config?.source === 'listing';
+    return { platform: { kind: 'found', integration: observed }, config, fromListing };
   } catch (error) {
     if (!(isPlatformError(error) && error.code === 'NotFound')) throw error;
     // A 404 right after a write may be a read that lags: the listing says whether the marker is still there.
     const recorded = resource.status.integrationId === id;
     return { platform: { kind: 'missing', id, markerMatch: recorded ? (await searchMarker()).markerMatch : undefined } };
   }
+}
+
+/**
+ * What the org's index knows of the integration that is recent enough to stand in for reads by id: from a
+ * listing of the last half resync (one is made when there is none), or from the answers of this operator's
+ * own writes. A state still on its way, or in error, is read by id: the next look must see it move.
+ */
+async function knownParts(
+  deps: ReconcilerDeps,
+  session: OrgSession,
+  id: string,
+  now: number,
+  maxAgeMs: number,
+): Promise<{ integration?: Known<Integration>; config?: Known<IntegrationConfig> }> {
+  let index = await session.index();
+  let known = index.known(id, now, maxAgeMs);
+  if (known.integration === undefined && (index.listedSince ?? -Infinity) < now - maxAgeMs) {
+    index = await session.listedSince(now - maxAgeMs, () => deps.now());
+    known = index.known(id, now, maxAgeMs);
+  }
+  if (known.integration !== undefined && !settled(known.integration.value))
+    return known.config === undefined ? {} : { config: known.config };
+  return known;
+}
+
+/** The reported state is the one the intended state leads to. */
+function settled(integration: Integration): boolean {
+  const code = integration.reportedState?.code;
+  return (
+    (integration.intendedState === 'ENABLED' && code === 'ACTIVE') || (integration.intendedState === 'DISABLED' && code === 'INACTIVE')
+  );
 }
 
 /** Another live resource whose managed-by line ends the notes ("namespace/name"), if any. */

@@ -5,17 +5,20 @@ import { createHmac } from 'node:crypto';
 import type { GenesysCloudOrganization } from '../api/index.ts';
 import type { IntegrationKind } from '../integrations/index.ts';
 import {
+  configOf,
   createPlatformClient,
   createRequestBudget,
   isPlatformError,
   endpointsForRegion,
   type CallObservation,
+  type CredentialInfo,
   type IntegrationType,
   type PlatformClient,
   type PlatformClientOptions,
   type PlatformEndpoints,
   type RequestBudget,
 } from '../platform/index.ts';
+import { OrgIndex, type OrgListing } from './org-index.ts';
 
 export interface OrgCredentials {
   readonly clientId: string;
@@ -43,10 +46,12 @@ interface Reservation {
 
 /**
  * What every session reaching one real organization shares, whichever GenesysCloudOrganization object
- * (namespace, team) it was opened for: the lock that serializes choosing names, and the names handed
- * out recently, which a list may not show yet. Kept by OrgSessions across session rebuilds.
+ * (namespace, team) it was opened for: the lock that serializes choosing names, the names handed
+ * out recently, which a list may not show yet, and the index of its integrations (org-index.ts). Kept by
+ * OrgSessions across session rebuilds.
  */
 export class OrgNames {
+  readonly index = new OrgIndex();
   private lock: Promise<unknown> = Promise.resolve();
   /** By holder: the resource (its uid) when the caller names it, else the integration id. */
   private readonly reservations = new Map<string, Reservation>();
@@ -98,7 +103,11 @@ export class OrgSession {
   readonly revisionKey: string;
   private catalogue: readonly IntegrationType[] | undefined;
   private credentials: { at: number; ids: Set<string> } | undefined;
+  private credentialListing: Promise<CredentialInfo[]> | undefined;
+  /** Whether a listing asked to expand config.current carries it (probed once per session; undefined: not yet known). */
+  private listingCarriesConfig: boolean | undefined;
   private readonly credentialListMs: number;
+  private readonly now: () => number;
   private readonly namesOf: (orgId: string) => OrgNames;
   private orgId: string | undefined;
   private names: OrgNames | undefined;
@@ -113,7 +122,9 @@ export class OrgSession {
     revisionKey: string,
     credentialListMs = 60_000,
     namesOf: (orgId: string) => OrgNames = once(() => new OrgNames()),
+    now: () => number = () => Date.now(),
   ) {
+    this.now = now;
     this.key = key;
     this.client = this.watching(client);
     this.fingerprint = fingerprint;
@@ -124,9 +135,11 @@ export class OrgSession {
 
   /**
    * The client with the session's bookkeeping: an org read teaches the org id; a delete frees the name its
-   * integration reserved, and so does a listing that shows the name on it (the list has caught up).
+   * integration reserved, and so does a listing that shows the name on it (the list has caught up). Every
+   * write keeps the org's index current (org-index.ts), and the credentials it creates or deletes are known.
    */
   private watching(client: PlatformClient): PlatformClient {
+    const now = (): number => this.now();
     return {
       ...client,
       listIntegrations: async (filter) => {
@@ -139,16 +152,85 @@ export class OrgSession {
         this.orgId = org.id;
         return org;
       },
+      createIntegration: async (req, options) => {
+        const created = await client.createIntegration(req, options);
+        const index = await this.index();
+        index.wroteIntegration(created, now(), true);
+        // An answer that carries the new integration's whole config saves reading it before the first write.
+        const config = configOf(created);
+        if (config !== undefined) index.wroteConfig(created.id, config, now());
+        return created;
+      },
+      setIntendedState: async (id, state) => {
+        const index = await this.index();
+        index.writing(id, 'integration');
+        const updated = await client.setIntendedState(id, state);
+        index.wroteIntegration(updated, now(), false);
+        return updated;
+      },
+      updateConfig: async (id, change, known) => {
+        const index = await this.index();
+        index.writing(id, 'config');
+        const config = await client.updateConfig(id, change, known);
+        index.wroteConfig(id, config, now());
+        return config;
+      },
       deleteIntegration: async (id) => {
+        const index = await this.index();
+        index.writing(id, 'both');
         try {
           await client.deleteIntegration(id);
         } catch (error) {
           if (isPlatformError(error) && error.code === 'NotFound') this.releaseName(id);
           throw error;
         }
+        index.forget(id, now());
         this.releaseName(id);
       },
+      createCredential: async (req, options) => {
+        const created = await client.createCredential(req, options);
+        this.credentials?.ids.add(created.id);
+        return created;
+      },
+      deleteCredential: async (id) => {
+        await client.deleteCredential(id);
+        this.credentials?.ids.delete(id);
+      },
     };
+  }
+
+  /** The index of the real org's integrations, shared by every session that reaches it. */
+  async index(): Promise<OrgIndex> {
+    return (this.names ??= this.namesOf(await this.organizationId())).index;
+  }
+
+  /**
+   * Makes sure the org's index comes from a listing started at or after `since` (one listing of the whole org,
+   * shared by every caller meanwhile).
+   */
+  async listedSince(since: number, now: () => number): Promise<OrgIndex> {
+    const index = await this.index();
+    await index.ensure(since, now, () => this.listOrg());
+    return index;
+  }
+
+  /**
+   * One listing of the whole org. The first asks for each entry's config (LIST_EXPAND_CONFIG, unconfirmed):
+   * when the entries carry it, later listings ask again; when they do not, or the platform refuses the
+   * expand, this session never asks again and configs are read by id.
+   */
+  private async listOrg(): Promise<OrgListing> {
+    if (this.listingCarriesConfig !== false) {
+      try {
+        const listed = await this.client.listIntegrations({ expandConfig: true });
+        if (listed.length > 0) this.listingCarriesConfig = listed.every((i) => configOf(i) !== undefined);
+        return { integrations: listed, configs: this.listingCarriesConfig === true };
+      } catch (error) {
+        if (!(isPlatformError(error) && error.code === 'Invalid')) throw error;
+        this.listingCarriesConfig = false;
+      }
+    }
+    return { integrations: await this.client.listIntegrations(), configs: false };
   }
 
   /** The id of the real organization: read once per session, unless the org reconciler already did. */
@@ -157,23 +239,28 @@ export class OrgSession {
   }
 
   /**
-   * Names of the org's integrations other than `exceptId`, from a fresh list: a name set by hand a moment
-   * ago must count (a cached list was tried and missed exactly that). Call under the name lock.
+   * Names of the org's integrations other than `exceptId`, from an index listed at or after `since`: a name
+   * set by hand before then counts (a 2 s cache once missed exactly that). The index is kept current by this
+   * operator's own writes, so one listing serves every name chosen for resources made before it started.
+   * Call under the name lock.
    */
-  async otherNames(exceptId: string): Promise<string[]> {
-    const all = await this.client.listIntegrations();
-    return all.filter((i) => i.id !== exceptId).map((i) => i.name);
+  async otherNames(exceptId: string, since: number, now: () => number): Promise<string[]> {
+    return (await this.listedSince(since, now)).names(exceptId);
   }
 
   /**
    * Whether a credential still exists. One listing of the org's credentials serves every integration for
-   * a while, instead of one GET each per resync; an id missing from it is confirmed with a GET, since the
-   * listing may predate the credential.
+   * a while, instead of one GET each per resync, and reconciles that find it stale at once share one refresh;
+   * the credentials this session creates are known without it. An id missing from it is confirmed with a
+   * GET, since the listing may predate the credential.
    */
   async credentialExists(id: string, now: number): Promise<boolean> {
     if (this.credentials === undefined || now - this.credentials.at > this.credentialListMs) {
-      const listed = await this.client.listCredentials();
-      this.credentials = { at: now, ids: new Set(listed.map((c) => c.id)) };
+      this.credentialListing ??= this.client.listCredentials().finally(() => (this.credentialListing = undefined));
+      const listed = await this.credentialListing;
+      if (this.credentials === undefined || now - this.credentials.at > this.credentialListMs) {
+        this.credentials = { at: now, ids: new Set(listed.map((c) => c.id)) };
+      }
     }
     if (this.credentials.ids.has(id)) return true;
     try {
@@ -258,6 +345,8 @@ export interface OrgSessionsOptions {
   readonly observe?: (o: CallObservation) => void;
   /** How long one listing of an org's credentials answers "does it still exist" (default 60 s). */
   readonly credentialListMs?: number;
+  /** The clock the sessions' bookkeeping reads (default Date.now); the reconcilers' deps.now. */
+  readonly now?: () => number;
   /** For tests: client options layered over the defaults. */
   readonly clientOptions?: Partial<PlatformClientOptions>;
 }
@@ -335,7 +424,15 @@ export class OrgSessions {
       this.clients.set(holding.clientKey, client);
     }
     const namesOf = (orgId: string): OrgNames => this.namesOf(orgId);
-    const session = new OrgSession(key, client, fingerprint, credentials.clientSecret, this.options.credentialListMs, namesOf);
+    const session = new OrgSession(
+      key,
+      client,
+      fingerprint,
+      credentials.clientSecret,
+      this.options.credentialListMs,
+      namesOf,
+      this.options.now,
+    );
     this.sessions.set(key, session);
     this.prune();
     return session;

@@ -1,6 +1,6 @@
 // Answers from the platform: JSON nulls read as absent, exactly as they did when a reviver dropped them.
 import { describe, expect, it } from 'vitest';
-import { integrationSchema } from '../../../src/platform/schemas.ts';
+import { configOf, integrationSchema } from '../../../src/platform/schemas.ts';
 import { parseJson, readAs } from '../../../src/platform/response.ts';
 
 /** What parseJson returned when JSON.parse dropped nulls through a reviver: the behaviour to keep. */
@@ -64,7 +64,7 @@ describe('parseJson', () => {
     expect(integration.notes).toBeUndefined();
     expect(integration.attributes).toBeUndefined();
     expect(integration.reportedState).toStrictEqual({ code: 'ACTIVE', effective: 'Active' });
-    expect(integration.config?.current?.properties).toStrictEqual({ depth: withReviver('[1,null,{"a":null}]') });
-    expect(integration.config?.current?.notes).toBe('');
+    expect(configOf(integration)?.properties).toStrictEqual({ depth: withReviver('[1,null,{"a":null}]') });
+    expect(configOf(integration)?.notes).toBe('');
   });
 });

@@ -188,6 +188,7 @@ export async function startHarness(options: { emulator?: EmulatorOptions } = {})
     readSecret: (namespace, name) => Promise.resolve(secrets.get(`${namespace}/${name}`)),
     sessions: new OrgSessions({
       isEndpointAllowed: () => true,
+      now: () => harness.now,
       clientOptions: { sleep: () => Promise.resolve() },
     }),
     events: { record: (_object, type, reason, message) => events.push({ type, reason, message }) },

@@ -278,7 +278,7 @@ describe('name reservations', () => {
     const { session: s } = session([{ id: 'old', name: 'Salesforce' }]);
     await s.withNameLock(async () => {
       s.reserveName('Salesforce', 'old', NOW, 'uid-r');
-      expect(await s.otherNames('new')).toEqual(['Salesforce']);
+      expect(await s.otherNames('new', NOW, () => NOW)).toEqual(['Salesforce']);
     });
     expect(s.reservedNames(NOW + 1_000, 'new', 'uid-other')).toEqual([]);
   });
@@ -294,7 +294,7 @@ describe('name reservations', () => {
     const { session: s } = session([{ id: 'old', name: 'Old name' }]);
     await s.withNameLock(async () => {
       s.reserveName('Salesforce', 'old', NOW, 'uid-r');
-      await s.otherNames('new');
+      await s.otherNames('new', NOW, () => NOW);
     });
     expect(s.reservedNames(NOW + 1_000, 'new', 'uid-other')).toEqual(['Salesforce']);
     expect(s.reservedNames(NOW + 121_000, 'new', 'uid-other')).toEqual([]);
