@@ -75,16 +75,18 @@ export async function measureB3(context: BenchContext): Promise<FigureResult> {
           orgs.flatMap((o) => o.rest),
         )
         .then(() => performance.now() - started);
+      const sampling = sampleRss(operator, started + options.windowMs);
       const latencies = await probe(cluster, namespace, orgs, idOf, started + options.windowMs);
       const createdMs = await creating;
       await sleep(Math.max(0, started + options.windowMs - performance.now()));
+      const rssSamples = await sampling;
       const windowMs = performance.now() - started;
       const reconciles = (await operator.integrationReconciles()) - reconcilesBefore;
       const memory = await memoryOf(operator);
       const readyAtEnd = await cluster.readyCount(namespace);
       const caches = await cacheEstimate(cluster, namespace);
       progress(`B3: peak RSS ${mib(memory.peakRss)} MiB, ${latencies.length} spec changes timed, ${readyAtEnd} Ready`);
-      return report(context, { total, idle, memory, caches, latencies, reconciles, windowMs, createdMs, readyAtEnd });
+      return report(context, { total, idle, memory, caches, latencies, reconciles, windowMs, createdMs, readyAtEnd, rssSamples });
     } finally {
       await stopOperator(operator);
     }
@@ -127,6 +129,16 @@ async function probe(
   }
   await Promise.all(running);
   return latencies;
+}
+
+/** The operator's RSS every 5 s until `until`, in MiB, to show when the peak came. */
+async function sampleRss(operator: OperatorProcess, until: number): Promise<string[]> {
+  const samples: string[] = [];
+  while (performance.now() < until) {
+    samples.push(mib(await operator.rssBytes()));
+    await sleep(5_000);
+  }
+  return samples;
 }
 
 interface Memory {
@@ -211,6 +223,7 @@ interface B3Run {
   readonly windowMs: number;
   readonly createdMs: number;
   readonly readyAtEnd: number;
+  readonly rssSamples: readonly string[];
 }
 
 function report(context: BenchContext, r: B3Run): FigureResult {
@@ -230,6 +243,7 @@ function report(context: BenchContext, r: B3Run): FigureResult {
       `B3: ${r.total} integrations across ${options.orgs} orgs at ${options.budget} requests/min each, operator ${context.compiledMain === undefined ? 'through tsx' : "compiled (node dist/main.js, the Deployment's NODE_OPTIONS)"}, watched ${seconds(r.windowMs)} s`,
       `  objects created in ${seconds(r.createdMs)} s; ${r.readyAtEnd} of ${r.total} Ready at the end; ${r.reconciles} reconciles, ${rate.toFixed(1)}/s`,
       `  peak RSS ${mib(r.memory.peakRss)} MiB (idle, no resources: ${mib(r.idle.rss)} MiB); V8 heap used ${mib(r.memory.heapUsed)} of ${mib(r.memory.heapTotal)} MiB at the end (idle ${mib(r.idle.heap)} MiB)`,
+      `  RSS every 5 s, MiB: ${r.rssSamples.join(' ')}`,
       `  heap by component (caches rebuilt in the bench from the API server's objects with the operator's transforms):`,
       `    informer caches ${mib(informers, 1)} MiB: integrations ${mib(c.integrations, 1)} (untrimmed, managedFields only dropped: ${mib(c.integrationsUntrimmed, 1)}), organizations ${mib(c.organizations, 1)}, Secret identities ${mib(c.secretIdentities, 1)}`,
       `    Secret data cache ${mib(c.secretData, 1)} MiB (every Secret's values, an upper bound)`,
