@@ -1,16 +1,23 @@
-// The operator, wiring only: informers for both kinds and for Secrets (identity only), a controller per
+// The operator, wiring only: informers for the three kinds and for Secrets (identity only), a controller per
 // kind, the event mapping between them (event-mapping.ts) and the reconcilers' dependencies. main.ts
 // decides when the controllers run (leader election).
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
+  DATA_ACTION_NAMES,
+  DATA_ACTION_RESOURCE,
   DATA_ACTION_INTEGRATION_NAMES,
   DATA_ACTION_INTEGRATION_RESOURCE,
   ORGANIZATION_NAMES,
   ORGANIZATION_RESOURCE,
   type DataActionIntegrationObject,
+  type DataActionObject,
   type OrganizationObject,
 } from './api/index.ts';
+import { mapActionEventsToKeys } from './action-event-mapping.ts';
+import { readConfigMapData } from './kube/config-map.ts';
+import { ActionClients } from './reconcile/action-clients.ts';
+import { reconcileAction } from './reconcile/action-reconciler.ts';
 import { isEndpointAllowed, type Config } from './config.ts';
 import { mapEventsToKeys } from './event-mapping.ts';
 import { trackIntegrationStates } from './integration-states.ts';
@@ -63,6 +70,7 @@ export function createOperator(options: OperatorOptions): Operator {
     resource: ORGANIZATION_RESOURCE,
     name: ORGANIZATION_NAMES.plural,
   });
+  const actions = createInformer<DataActionObject>(kc, { ...scope, resource: DATA_ACTION_RESOURCE, name: DATA_ACTION_NAMES.plural });
   const secrets = createSecretInformer(kc, scope);
   const secretData = createSecretDataCache({ metadata: secrets, fetch: (namespace, name) => readSecretData(kc, namespace, name) });
   const recorder = createEventRecorder(kc, { component: 'dataaction-operator', host: config.identity, log: kubeLog });
@@ -81,6 +89,18 @@ export function createOperator(options: OperatorOptions): Operator {
     resyncMs: config.resyncPeriodMs,
     kindBeingDeleted: integrationCrdDeletionProbe(kc),
     observeState: trackIntegrationStates(metrics, integrations),
+    actionsUsing: (namespace, integration) =>
+      actions
+        .list(namespace)
+        .filter((a) => a.spec?.integrationRef?.name === integration)
+        .map((a) => a.metadata?.name ?? ''),
+  };
+  const actionDeps = {
+    ...deps,
+    actionWriter: createResourceWriter(kc, DATA_ACTION_RESOURCE),
+    actions,
+    readConfigMap: (namespace: string, name: string) => readConfigMapData(kc, namespace, name),
+    actionClients: new ActionClients(),
   };
   const controller = (name: string, concurrency: number, reconcile: ControllerOptions['reconcile']): Controller =>
     new Controller({ name, concurrency, reconcile, metrics, logger });
@@ -89,6 +109,14 @@ export function createOperator(options: OperatorOptions): Operator {
     reconcileOrganization(deps, ns, name),
   );
   const started = { controllers: false };
+  const daController = controller('dataaction', config.concurrency, (ns, name) => reconcileAction(actionDeps, ns, name));
+  mapActionEventsToKeys({
+    beforeStart: () => !started.controllers,
+    actions,
+    integrations,
+    actionQueue: daController,
+    integrationQueue: daiController,
+  });
   mapEventsToKeys({
     beforeStart: () => !started.controllers,
     integrations,
@@ -98,7 +126,12 @@ export function createOperator(options: OperatorOptions): Operator {
     organizationQueue: orgController,
     onSecretDeleted: (secret) => secretData.forget(secret.metadata?.namespace ?? '', secret.metadata?.name ?? ''),
   });
-  return lifecycle([integrations, organizations, secrets], [orgController, daiController], () => recorder.flush(), started);
+  return lifecycle(
+    [integrations, organizations, actions, secrets],
+    [orgController, daiController, daController],
+    () => recorder.flush(),
+    started,
+  );
 }
 
 /** The platform sessions, one per organization, with their calls counted in the metrics. */

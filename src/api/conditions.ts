@@ -145,6 +145,8 @@ export const EVENT_REASONS = {
   inUse: 'InUse',
   /** A DataAction's draft was published. */
   published: ACTION_REASONS.published,
+  /** A DataAction's action was deleted by hand on the platform: created again. */
+  actionMissing: 'ActionMissing',
   /** A DataAction's contract changed: flows that use the action may break. */
   contractChanged: 'ContractChanged',
   connected: ORGANIZATION_READY_REASONS.connected,

@@ -32,9 +32,10 @@ function clean(node: unknown): unknown {
   for (const [key, value] of Object.entries(node as JsonSchema)) {
     if (key === '$schema') continue;
     // A looseObject says "any other field" with an empty additionalProperties; in a structural schema
-    // x-kubernetes-preserve-unknown-fields says it, and the empty schema beside properties is refused.
-    if (key === 'additionalProperties' && isEmptySchema(value) && (node as JsonSchema)['x-kubernetes-preserve-unknown-fields'] === true)
-      continue;
+    // x-kubernetes-preserve-unknown-fields says it, and the empty schema beside properties is refused. An
+    // empty properties beside it the API server drops, which a server-side apply would then fight over.
+    const preserves = (node as JsonSchema)['x-kubernetes-preserve-unknown-fields'] === true;
+    if ((key === 'additionalProperties' || key === 'properties') && preserves && isEmptySchema(value)) continue;
     if ((key === 'maximum' && value === SAFE_INTEGER) || (key === 'minimum' && value === -SAFE_INTEGER)) continue;
     // Properties are schemas keyed by field name: clean the schemas, never the names.
     out[key] =

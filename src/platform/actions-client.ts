@@ -60,6 +60,8 @@ export interface ActionsClient {
   getDraft(id: string): Promise<Action | undefined>;
   createDraft(id: string): Promise<Action>;
   updateDraft(id: string, content: ActionContent, version: number): Promise<Action>;
+  /** A 404 is a `NotFound` error. */
+  deleteDraft(id: string): Promise<void>;
   validateDraft(id: string): Promise<DraftValidationResult>;
   publishDraft(id: string, version: number): Promise<Action>;
   testAction(id: string, input: Readonly<Record<string, unknown>>): Promise<TestExecutionResult>;
@@ -158,6 +160,9 @@ export function createActionsClient(options: PlatformClientOptions): ActionsClie
     },
     async updateDraft(id, content, version) {
       return read(await call('PATCH', `${PATH}/{id}/draft`, id, { body: { ...content, version } }), `draft of action ${id}`);
+    },
+    async deleteDraft(id) {
+      await call('DELETE', `${PATH}/{id}/draft`, id);
     },
     async validateDraft(id) {
       return readAs(validationSchema, await call('GET', `${PATH}/{id}/draft/validation`, id), `validation of action ${id}`);

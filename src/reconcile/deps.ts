@@ -42,6 +42,8 @@ export interface ReconcilerDeps {
   readonly resyncMs: number;
   /** Called with each integration's state after its status is written, for metrics. */
   observeState?(namespace: string, name: string, state: string | undefined, ready: string): void;
+  /** The DataActions (names) in the namespace that reference this integration: its deletion waits for them. */
+  actionsUsing?(namespace: string, integrationName: string): readonly string[];
   /** Whether the DataActionIntegration CRD is being deleted; asked only for a resource being deleted. */
   kindBeingDeleted?(): Promise<boolean>;
 }

@@ -1,12 +1,21 @@
 // The generic reconciler for DataActionIntegrations: observe -> decide -> act -> status. It never
 // branches on a type: everything type-specific comes from the integration registry through observe.
-import { CONDITION_TYPES, DATA_ACTION_INTEGRATION_NAMES, TERMINAL_REASONS, type DataActionIntegrationStatus } from '../api/index.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  CONDITION_TYPES,
+  DATA_ACTION_INTEGRATION_NAMES,
+  EVENT_REASONS,
+  FINALIZER,
+  TERMINAL_REASONS,
+  type DataActionIntegrationStatus,
+} from '../api/index.ts';
 import { act } from './act.ts';
 import { afterAct, decide } from './decide.ts';
 import type { ReconcilerDeps } from './deps.ts';
 import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
 import type { Decision } from './model.ts';
 import { observeFresh, observeIntegration } from './observe.ts';
+import { IN_USE_POLL_MS } from './organization-decide.ts';
 import { followUpOrResync, isWriteRace, ReconcileError, resync, settleWriteRaces, type ReconcileResult } from './requeue.ts';
 import { composeStatus, failureWarning } from './status.ts';
 
@@ -29,6 +38,12 @@ async function reconcileOnce(
 ): Promise<ReconcileResult> {
   const object = deps.integrations.get(namespace, name);
   if (object === undefined) return {};
+  const users = await actionsHolding(deps, object);
+  if (users.length > 0) {
+    const message = `Waiting for ${users.length} DataAction(s) of this integration to be deleted first: ${users.slice(0, 10).join(', ')}`;
+    deps.events.record(object, 'Warning', EVENT_REASONS.inUse, message);
+    return { requeueAfterMs: IN_USE_POLL_MS };
+  }
   const current = (object as { status?: DataActionIntegrationStatus }).status ?? {};
   const generation = object.metadata?.generation ?? 0;
 
@@ -88,4 +103,18 @@ async function reconcileOnce(
     log.info({ actions: decision.actions.map((a) => a.type) }, 'Reconciled integration');
   }
   return followUpOrResync(decision?.requeueAfterMs, deps.resyncMs);
+}
+
+/**
+ * The DataActions that hold an integration being deleted (deletionPolicy Delete): it waits for them, as an
+ * organization in use does, so an action never loses its integration while it is deleted. An uninstall
+ * (the CRD being deleted) or Orphan waits for nothing.
+ */
+async function actionsHolding(deps: ReconcilerDeps, object: KubernetesObject): Promise<readonly string[]> {
+  const deleting = object.metadata?.deletionTimestamp !== undefined && (object.metadata.finalizers ?? []).includes(FINALIZER);
+  if (!deleting || deps.actionsUsing === undefined) return [];
+  if ((object as { spec?: { deletionPolicy?: string } }).spec?.deletionPolicy === 'Orphan') return [];
+  const users = deps.actionsUsing(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
+  if (users.length === 0 || (await deps.kindBeingDeleted?.()) === true) return [];
+  return users;
 }

@@ -48,14 +48,14 @@ describe('deploy/ on a real API server', () => {
     expect(applied).toHaveLength(installed.length);
   });
 
-  it('accepts both CRDs of deploy/crds.yaml in a server-side dry run', async () => {
+  it('accepts the three CRDs of deploy/crds.yaml in a server-side dry run', async () => {
     const out = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', path.join(repoRoot, 'deploy/crds.yaml')]);
     expect(
       out
         .trim()
         .split('\n')
         .filter((line) => line.includes('(server dry run)')),
-    ).toHaveLength(2);
+    ).toHaveLength(3);
   });
 
   it('accepts the kustomization in a dry run with kubectl apply -k', async () => {
@@ -153,7 +153,9 @@ describe('the operator ServiceAccount under the shipped roles', () => {
     { verb: 'update', resource: 'secrets', where: 'any', allowed: false },
     { verb: 'patch', resource: 'secrets', where: 'any', allowed: false },
     { verb: 'create', resource: 'secrets', where: 'any', allowed: false },
-    { verb: 'get', resource: 'configmaps', where: 'any', allowed: false },
+    { verb: 'get', resource: 'configmaps', where: 'any', allowed: true },
+    { verb: 'list', resource: 'configmaps', where: 'any', allowed: false },
+    { verb: 'patch', resource: 'dataactions.dataactions.dev/status', where: 'any', allowed: true },
     { verb: 'create', resource: 'pods', where: 'any', allowed: false },
     { verb: 'update', resource: 'leases.coordination.k8s.io', where: 'other', allowed: false },
     { verb: 'delete', resource: 'leases.coordination.k8s.io', where: 'own', allowed: false },

@@ -30,19 +30,23 @@ app.kubernetes.io/component: controller
 {{- end -}}
 {{- end -}}
 
-{{/* The rules on the two kinds, their Secrets and Events: cluster-wide, or per watched namespace. */}}
+{{/* The rules on the three kinds, their Secrets, ConfigMaps and Events: cluster-wide, or per watched namespace. */}}
 {{- define "dataaction-operator.namespacedRules" -}}
-# Watch the two kinds; patch adds and removes the finalizer and the integration-id annotation.
+# Watch the three kinds; patch adds and removes the finalizer and the integration-id and action-id annotations.
 - apiGroups: ["dataactions.dev"]
-  resources: ["dataactionintegrations", "genesyscloudorganizations"]
+  resources: ["dataactionintegrations", "genesyscloudorganizations", "dataactions"]
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["dataactions.dev"]
-  resources: ["dataactionintegrations/status", "genesyscloudorganizations/status"]
+  resources: ["dataactionintegrations/status", "genesyscloudorganizations/status", "dataactions/status"]
   verbs: ["get", "patch"]
 # Secrets are watched as metadata only (a change re-queues its users); only referenced ones are read.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch"]
+# A DataAction's templates may come from a ConfigMap key: only referenced ones are read, with GET.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get"]
 # The event recorder writes events.k8s.io/v1 or, on fallback, core v1 Events.
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]

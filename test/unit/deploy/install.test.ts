@@ -156,9 +156,10 @@ describe('deploy/install.yaml', () => {
     const all = role.rules.flatMap((r) => [...r.apiGroups, ...r.resources, ...r.verbs]);
     expect(all).not.toContain('*');
     expect(grants(role.rules)).toEqual(grants([
-      { apiGroups: ['dataactions.dev'], resources: ['dataactionintegrations', 'genesyscloudorganizations'], verbs: ['get', 'list', 'watch', 'patch'] },
-      { apiGroups: ['dataactions.dev'], resources: ['dataactionintegrations/status', 'genesyscloudorganizations/status'], verbs: ['get', 'patch'] },
+      { apiGroups: ['dataactions.dev'], resources: ['dataactionintegrations', 'genesyscloudorganizations', 'dataactions'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['dataactions.dev'], resources: ['dataactionintegrations/status', 'genesyscloudorganizations/status', 'dataactions/status'], verbs: ['get', 'patch'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
       { apiGroups: ['events.k8s.io', ''], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get'] },
     ]));

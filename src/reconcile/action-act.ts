@@ -1,0 +1,127 @@
+// act for a DataAction: carries out the steps in order and stops at the first error. A change goes to
+// the action's draft, which is validated before it is published: a draft the platform finds invalid is
+// never published, so the published action stays as it was.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { ACTION_ID_ANNOTATION, ACTION_REASONS, ANNOTATIONS, EVENT_REASONS, FINALIZER, type DataActionStatus } from '../api/index.ts';
+import { isPlatformError, provesNothingCreated, type ActionsClient, type TestExecutionResult } from '../platform/index.ts';
+import type { ActionStep } from './action-model.ts';
+import type { ActionReconcilerDeps } from './action-observe.ts';
+import { CREATE_SEND_WITHIN_MS } from './decide.ts';
+import type { EventNote } from './model.ts';
+
+/** The platform's validation refused the draft; its messages say why. */
+export class DraftInvalidError extends Error {
+  readonly code = ACTION_REASONS.draftInvalid;
+}
+
+export interface ActionActOutcome {
+  readonly object: KubernetesObject;
+  readonly status: Partial<DataActionStatus>;
+  readonly events: readonly EventNote[];
+  readonly released: boolean;
+  /** The outcome of a test step, when one ran. */
+  readonly tested: TestExecutionResult | undefined;
+  readonly error: unknown;
+}
+
+export async function actOnAction(
+  deps: ActionReconcilerDeps,
+  object: KubernetesObject,
+  client: ActionsClient | undefined,
+  steps: readonly ActionStep[],
+): Promise<ActionActOutcome> {
+  let current = object;
+  const status: { -readonly [K in keyof DataActionStatus]?: DataActionStatus[K] | undefined } = {};
+  const events: EventNote[] = [];
+  let released = false;
+  let tested: TestExecutionResult | undefined;
+  const platform = (): ActionsClient => {
+    if (client === undefined) throw new Error('No platform session for this action');
+    return client;
+  };
+  const record = async (id: string): Promise<void> => {
+    // Status first, then the annotation (clearing the pending mark): observe reads either.
+    await deps.actionWriter.writeStatus(current, undefined, { actionId: id });
+    current = await deps.actionWriter.annotateUnguarded(current, { [ACTION_ID_ANNOTATION]: id, [ANNOTATIONS.createPending]: null });
+    status.actionId = id;
+  };
+  try {
+    for (const step of steps) {
+      switch (step.type) {
+        case 'addFinalizer':
+          current = await deps.actionWriter.addFinalizer(current, FINALIZER);
+          break;
+        case 'removeFinalizer':
+          current = await deps.actionWriter.removeFinalizer(current, FINALIZER);
+          released = true;
+          break;
+        case 'markCreatePending':
+          // Guarded by resourceVersion: if another writer got there first, nothing is created.
+          current = await deps.actionWriter.annotate(current, { [ANNOTATIONS.createPending]: new Date(deps.now()).toISOString() });
+          break;
+        case 'createAction': {
+          let created;
+          try {
+            created = await platform().createAction(step.integrationId, step.content, { sendWithinMs: CREATE_SEND_WITHIN_MS });
+          } catch (error) {
+            const pending = provesNothingCreated(error) ? null : new Date(deps.now()).toISOString();
+            current = await deps.actionWriter.annotateUnguarded(current, { [ANNOTATIONS.createPending]: pending });
+            throw error;
+          }
+          await record(created.id);
+          status.version = created.version;
+          events.push({ type: 'Normal', reason: EVENT_REASONS.created, message: `Created action ${created.id} on the platform` });
+          break;
+        }
+        case 'recordActionId':
+          await record(step.id);
+          break;
+        case 'forgetActionId':
+          await deps.actionWriter.writeStatus(current, { actionId: '' }, {});
+          current = await deps.actionWriter.annotateUnguarded(current, { [ACTION_ID_ANNOTATION]: null });
+          break;
+        case 'publish': {
+          const version = await publish(platform(), step);
+          status.version = version;
+          events.push({ type: 'Normal', reason: EVENT_REASONS.published, message: `Published version ${version} of action ${step.id}` });
+          break;
+        }
+        case 'deleteDraft':
+          await ignoreNotFound(platform().deleteDraft(step.id));
+          break;
+        case 'test':
+          tested = await platform().testAction(step.id, step.input);
+          break;
+        case 'deleteAction':
+          await ignoreNotFound(platform().deleteAction(step.id));
+          break;
+      }
+    }
+  } catch (error) {
+    return { object: current, status, events, released, tested, error };
+  }
+  return { object: current, status, events, released, tested, error: undefined };
+}
+
+/** Draft, validate, publish; returns the published version. */
+async function publish(client: ActionsClient, step: Extract<ActionStep, { type: 'publish' }>): Promise<number> {
+  const draftVersion = step.draftVersion ?? (await client.createDraft(step.id)).version ?? 0;
+  const draft = await client.updateDraft(step.id, step.content, draftVersion);
+  const validation = await client.validateDraft(step.id);
+  if (validation.valid !== true) {
+    const reasons = validation.errors.map((e) => e.message ?? e.code ?? 'no detail').join('; ');
+    throw new DraftInvalidError(
+      `The platform refused the draft of action ${step.id}, so the published version stays: ${reasons || 'no detail given'}`,
+    );
+  }
+  const published = await client.publishDraft(step.id, draft.version ?? draftVersion);
+  return published.version ?? 0;
+}
+
+async function ignoreNotFound(call: Promise<void>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(isPlatformError(error) && error.code === 'NotFound')) throw error;
+  }
+}

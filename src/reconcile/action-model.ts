@@ -1,0 +1,84 @@
+// What the DataAction reconciler observes and decides: plain data, so action-decide stays pure and is
+// tested by a table of named scenarios, as decide.ts is for integrations.
+import type { DataActionStatus, DeletionPolicy, SyncedReason } from '../api/index.ts';
+import type { ActionContent } from '../platform/index.ts';
+import type { ConditionVerdict, EventNote } from './model.ts';
+
+export interface ObservedActionResource {
+  readonly uid: string;
+  readonly generation: number;
+  readonly deleting: boolean;
+  readonly hasFinalizer: boolean;
+  /** `dataactions.dev/action-id`: set by a user to adopt, or by the operator after a create. */
+  readonly annotatedId: string | undefined;
+  /** `dataactions.dev/create-pending`, as epoch ms. */
+  readonly createPendingSince: number | undefined;
+  readonly deletionPolicy: DeletionPolicy;
+  /** spec.test.input, when a test is asked for. */
+  readonly testInput: Readonly<Record<string, unknown>> | undefined;
+  readonly status: DataActionStatus;
+}
+
+/** What the spec asks for on the platform. */
+export interface DesiredAction {
+  readonly integrationId: string;
+  readonly content: ActionContent;
+}
+
+export interface ActionBlocker {
+  readonly reason: SyncedReason;
+  readonly message: string;
+  /** A deletion can still go ahead (e.g. a missing template does not matter for a delete). */
+  readonly allowsDeletion: boolean;
+}
+
+export interface PlatformAction {
+  readonly id: string;
+  readonly integrationId: string | undefined;
+  readonly version: number;
+  readonly content: ActionContent;
+}
+
+export type ObservedActionPlatform =
+  | { readonly kind: 'skipped' }
+  /** The action found by its id, its draft if it has one, and another action of the integration holding the wanted name. */
+  | {
+      readonly kind: 'found';
+      readonly action: PlatformAction;
+      readonly draftVersion: number | undefined;
+      readonly nameHeldBy: string | undefined;
+    }
+  /** The recorded or annotated id answered 404; `listed`: a listing still shows it (a read that lags). */
+  | { readonly kind: 'missing'; readonly id: string; readonly listed: boolean }
+  /** No id known: the integration's actions searched for this resource's creation marker. */
+  | { readonly kind: 'searched'; readonly markerMatch: string | undefined };
+
+export interface ActionObservation {
+  readonly now: number;
+  readonly resource: ObservedActionResource;
+  readonly desired: DesiredAction | undefined;
+  readonly blocker: ActionBlocker | undefined;
+  readonly platform: ObservedActionPlatform;
+}
+
+export type ActionStep =
+  | { readonly type: 'addFinalizer' }
+  | { readonly type: 'removeFinalizer' }
+  | { readonly type: 'markCreatePending' }
+  | { readonly type: 'createAction'; readonly integrationId: string; readonly content: ActionContent }
+  | { readonly type: 'recordActionId'; readonly id: string }
+  | { readonly type: 'forgetActionId' }
+  /** Writes the content to the action's draft (making one when `draftVersion` is undefined), validates it, publishes it. */
+  | { readonly type: 'publish'; readonly id: string; readonly content: ActionContent; readonly draftVersion: number | undefined }
+  | { readonly type: 'deleteDraft'; readonly id: string }
+  | { readonly type: 'test'; readonly id: string; readonly input: Readonly<Record<string, unknown>> }
+  | { readonly type: 'deleteAction'; readonly id: string };
+
+export interface ActionDecision {
+  readonly steps: readonly ActionStep[];
+  readonly status: Partial<DataActionStatus>;
+  readonly ready: ConditionVerdict;
+  readonly synced: ConditionVerdict;
+  readonly events: readonly EventNote[];
+  readonly requeueAfterMs: number | undefined;
+}
