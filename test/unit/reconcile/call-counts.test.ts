@@ -36,7 +36,7 @@ const total = (counts: ByRoute): number => Object.values(counts).reduce((a, b) =
 async function settle(harness: Harness, name: string): Promise<number> {
   for (let pass = 1; pass <= 12; pass += 1) {
     const result = await reconcileIntegration(harness.deps, NAMESPACE, name);
-    if ((result.requeueAfterMs ?? 0) >= 0.5 * harness.deps.resyncMs) return pass;
+    if (result.resyncPeriodMs !== undefined) return pass;
     harness.now += result.requeueAfterMs ?? 0;
     harness.emulator.control.advanceClock(result.requeueAfterMs ?? 0);
   }

@@ -125,7 +125,7 @@ const GET_CONFIG = 'GET /api/v2/integrations/{id}/config/current';
 async function settle(harness: Harness, name: string): Promise<void> {
   for (let pass = 0; pass < 12; pass += 1) {
     const result = await reconcileIntegration(harness.deps, NAMESPACE, name);
-    if ((result.requeueAfterMs ?? 0) >= 0.5 * harness.deps.resyncMs) return;
+    if (result.resyncPeriodMs !== undefined) return;
     harness.now += result.requeueAfterMs ?? 0;
   }
   throw new Error(`${name} did not settle`);
