@@ -35,6 +35,30 @@ interface Entry {
   createdAt: number | undefined;
 }
 
+/**
+ * Only what observe reads of an integration: an org's index lives as long as the process, and a listing's
+ * entries carry much more (the whole integration type, its config when expanded, attributes).
+ */
+function slim(integration: Integration): Integration {
+  const { id, name, notes, intendedState, reportedState } = integration;
+  return {
+    id,
+    name,
+    integrationType: { id: integration.integrationType.id },
+    ...(notes === undefined ? {} : { notes }),
+    ...(intendedState === undefined ? {} : { intendedState }),
+    ...(reportedState === undefined
+      ? {}
+      : {
+          reportedState: {
+            code: reportedState.code,
+            ...(reportedState.effective === undefined ? {} : { effective: reportedState.effective }),
+            ...(reportedState.detail?.message === undefined ? {} : { detail: { message: reportedState.detail.message } }),
+          },
+        }),
+  };
+}
+
 /** What a whole-org listing answered; `configs` when its entries carry their configuration. */
 export interface OrgListing {
   readonly integrations: readonly Integration[];
@@ -118,7 +142,7 @@ export class OrgIndex {
   /** The answer of a create or of a state change. */
   wroteIntegration(integration: Integration, now: number, created: boolean): void {
     const entry = this.entryFor(integration);
-    entry.integration = { value: integration, at: now, source: 'write', seq: ++this.seq };
+    entry.integration = { value: slim(integration), at: now, source: 'write', seq: ++this.seq };
     if (created) {
       entry.createdAt = now;
       entry.name = integration.name;
@@ -172,7 +196,7 @@ export class OrgIndex {
       seen.add(listed.id);
       const entry = this.entryFor(listed);
       if (entry.integration === undefined || entry.integration.seq < seq) {
-        entry.integration = { value: listed, at: startedAt, source: 'listing', seq };
+        entry.integration = { value: slim(listed), at: startedAt, source: 'listing', seq };
       }
       const config = listing.configs ? configOf(listed) : undefined;
       if (config !== undefined && (entry.config === undefined || entry.config.seq < seq)) {
