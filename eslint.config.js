@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.scratch-build-*/**', 'crds/**', 'deploy/**', 'test/testbed/kube-bin/**', '.scratch/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.scratch-build-*/**',
+      'crds/**',
+      'deploy/**',
+      'test/testbed/kube-bin/**',
+      '.scratch/**',
+      '.bench/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

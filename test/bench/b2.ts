@@ -50,8 +50,8 @@ export async function measureB2(context: BenchContext): Promise<FigureResult> {
         `${figure(withConfig, (r) => r.perResync.toFixed(2))} / ${figure(without, (r) => r.perResync.toFixed(2))}; ` +
         `writes ${figure(withConfig, (r) => String(r.writes))} / ${figure(without, (r) => String(r.writes))}`,
       baseline:
-        `refresh ${refreshPer.toFixed(2)}; op ${figure(withConfig, (r) => ratio(r.refreshPer, r.perResync))}x / ` +
-        `${figure(without, (r) => ratio(r.refreshPer, r.perResync))}x fewer`,
+        `refresh ${refreshPer.toFixed(2)}; op ${figure(withConfig, (r) => `${ratio(r.refreshPer, r.perResync)}x`)} / ` +
+        `${figure(without, (r) => `${ratio(r.refreshPer, r.perResync)}x`)} fewer`,
       target: '≥ 10x fewer with config, ≥ 2x without; 0 writes',
       verdict: `with: ${met(withConfig, 10)}; without: ${met(without, 2)}`,
     },
