@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   const stopping = new AbortController();
   let stopReason: 'signal' | 'operator' | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // Repeats are ignored: under `npm run`, tsx relays the terminal's SIGINT, so one Ctrl-C arrives twice.
+    // Repeats are ignored: a terminal's Ctrl-C reaches npm and the demo alike, and npm relays it once more.
     process.on(signal, () => {
       if (stopReason !== undefined) return;
       stopReason = 'signal';
