@@ -23,7 +23,7 @@ import { mapEventsToKeys } from './event-mapping.ts';
 import { trackIntegrationStates } from './integration-states.ts';
 import { Controller, type ControllerOptions } from './kube/controller.ts';
 import { createEventRecorder } from './kube/events.ts';
-import { integrationCrdDeletionProbe } from './kube/crd-deletion.ts';
+import { crdDeletionProbe, integrationCrdDeletionProbe } from './kube/crd-deletion.ts';
 import { createInformer, createSecretInformer, readSecretData, type Informer } from './kube/informer.ts';
 import type { KubeLog } from './kube/log.ts';
 import { createResourceWriter } from './kube/resource-writer.ts';
@@ -101,6 +101,7 @@ export function createOperator(options: OperatorOptions): Operator {
     actions,
     readConfigMap: (namespace: string, name: string) => readConfigMapData(kc, namespace, name),
     actionClients: new ActionClients(),
+    kindBeingDeleted: crdDeletionProbe(kc, `${DATA_ACTION_RESOURCE.plural}.${DATA_ACTION_RESOURCE.group}`),
   };
   const controller = (name: string, concurrency: number, reconcile: ControllerOptions['reconcile']): Controller =>
     new Controller({ name, concurrency, reconcile, metrics, logger });
