@@ -315,6 +315,7 @@ export const healthChecks = [
     key: 'resource.customizations.health.dataactions.dev_GenesysCloudOrganization',
     script: 'deploy/argocd/health-genesyscloudorganization.lua',
   },
+  { key: 'resource.customizations.health.dataactions.dev_DataAction', script: 'deploy/argocd/health-dataaction.lua' },
 ] as const;
 
 /** deploy/argocd/argocd-cm-health.yaml: the Lua health checks as an argocd-cm ConfigMap to merge. */

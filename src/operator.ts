@@ -23,13 +23,14 @@ import { mapEventsToKeys } from './event-mapping.ts';
 import { trackIntegrationStates } from './integration-states.ts';
 import { Controller, type ControllerOptions } from './kube/controller.ts';
 import { createEventRecorder } from './kube/events.ts';
-import { integrationCrdDeletionProbe } from './kube/crd-deletion.ts';
+import { crdDeletionProbe, integrationCrdDeletionProbe } from './kube/crd-deletion.ts';
 import { createInformer, createSecretInformer, readSecretData, type Informer } from './kube/informer.ts';
 import type { KubeLog } from './kube/log.ts';
 import { createResourceWriter } from './kube/resource-writer.ts';
 import { createSecretDataCache } from './kube/secret-data-cache.ts';
 import type { Readiness } from './observability/health-server.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { CallObservation } from './platform/index.ts';
 import type { SecretScrubber } from './observability/secret-scrubber.ts';
 import type { ReconcilerDeps } from './reconcile/deps.ts';
 import { reconcileIntegration } from './reconcile/integration-reconciler.ts';
@@ -100,7 +101,9 @@ export function createOperator(options: OperatorOptions): Operator {
     actionWriter: createResourceWriter(kc, DATA_ACTION_RESOURCE),
     actions,
     readConfigMap: (namespace: string, name: string) => readConfigMapData(kc, namespace, name),
-    actionClients: new ActionClients(),
+    // Calls of the actions clients are counted in the same platform metrics as the integrations'.
+    actionClients: new ActionClients({ observe: observePlatformCall(metrics) }),
+    kindBeingDeleted: crdDeletionProbe(kc, `${DATA_ACTION_RESOURCE.plural}.${DATA_ACTION_RESOURCE.group}`),
   };
   const controller = (name: string, concurrency: number, reconcile: ControllerOptions['reconcile']): Controller =>
     new Controller({ name, concurrency, reconcile, metrics, logger });
@@ -140,16 +143,20 @@ function createSessions(config: Config, metrics: Metrics): OrgSessions {
     isEndpointAllowed: (url) => isEndpointAllowed(url, config.allowedEndpointHosts),
     // Half a resync: every resync sees a listing at most that old.
     credentialListMs: config.resyncPeriodMs / 2,
-    observe: (call) =>
-      metrics.observePlatformCall({
-        route: call.route,
-        method: call.method,
-        status: call.status === 'network' ? null : call.status,
-        durationMs: call.durationMs,
-        retry: call.retry,
-        budgetWaitMs: call.budgetWaitMs,
-      }),
+    observe: observePlatformCall(metrics),
   });
+}
+
+function observePlatformCall(metrics: Metrics): (call: CallObservation) => void {
+  return (call) =>
+    metrics.observePlatformCall({
+      route: call.route,
+      method: call.method,
+      status: call.status === 'network' ? null : call.status,
+      durationMs: call.durationMs,
+      retry: call.retry,
+      budgetWaitMs: call.budgetWaitMs,
+    });
 }
 
 /** Starting and stopping: informers on every replica, controllers (in the given order) on the leader. */

@@ -49,7 +49,11 @@ export async function observeAction(deps: ActionReconcilerDeps, object: Kubernet
     return { ok: false, message: `The resource does not match its schema: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` };
   }
   const resource = parsed.data;
-  const observed = observedResource(resource);
+  let observed = observedResource(resource);
+  if (observed.deleting && (await deps.kindBeingDeleted?.()) === true) {
+    // Uninstall safety: a DataAction deleted with its CRD is orphaned, and the platform is not read.
+    observed = { ...observed, deletionPolicy: 'Orphan' };
+  }
   const now = deps.now();
   const outcome = (
     desired: DesiredAction | undefined,

@@ -93,6 +93,21 @@ describe('data actions', () => {
     await waitForEvent(namespace, 'example-order-status', 'Published');
   }, 60_000);
 
+  it('tells the outcome of spec.test in the Tested condition', async () => {
+    const tested = async (status: string) =>
+      waitFor(`Tested=${status}`, async () => {
+        const o = await getObject(namespace, 'da', 'example-order-status');
+        const c = condition(o, 'Tested');
+        return c?.status === status && c.observedGeneration === o?.metadata.generation ? c : undefined;
+      });
+    await patchAction(namespace, 'example-order-status', { test: { input: { orderId: 'A-1' } } });
+    expect(await tested('True')).toMatchObject({ reason: 'TestPassed' });
+    await patchAction(namespace, 'example-order-status', { test: { input: { orderId: null, customerId: 'C-9' } } });
+    const failed = await tested('False');
+    expect(failed).toMatchObject({ reason: 'TestFailed' });
+    expect(failed.message).toContain('No input orderId for the template');
+  }, 60_000);
+
   it('leaves the published action untouched when its draft fails validation, and says why', async () => {
     const before = await waitForPublished(namespace, 'example-order-status');
     await patchAction(namespace, 'example-order-status', {

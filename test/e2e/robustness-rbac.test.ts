@@ -141,10 +141,14 @@ describe('the operator under the shipped RBAC', () => {
       'genesyscloudorganizations.dataactions.dev': 'get list patch watch',
       'dataactionintegrations.dataactions.dev/status': 'get patch',
       'genesyscloudorganizations.dataactions.dev/status': 'get patch',
+      'dataactions.dataactions.dev': 'get list patch watch',
+      'dataactions.dataactions.dev/status': 'get patch',
       secrets: 'get list watch',
+      // A DataAction's templates may come from a ConfigMap key: read by name only.
+      configmaps: 'get',
       'events.events.k8s.io': 'create patch',
       events: 'create patch',
-      // Read on deletion, to orphan instead of delete while the CRD itself is being deleted (one CRD only).
+      // Read on deletion, to orphan instead of delete while the CRD itself is being deleted (two CRDs only).
       'customresourcedefinitions.apiextensions.k8s.io': 'get',
     });
   });

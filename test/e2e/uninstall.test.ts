@@ -22,6 +22,18 @@ import {
 
 const NAMESPACE = 'contact-center';
 const NAMES = ['orders', 'billing', 'shipping'];
+const ACTION_DELETE = 'DELETE /api/v2/integrations/actions/{id}';
+const ACTION = {
+  apiVersion: 'dataactions.dev/v1alpha1',
+  kind: 'DataAction',
+  metadata: { name: 'order-lookup' },
+  spec: {
+    integrationRef: { name: 'orders' },
+    category: 'Orders',
+    contract: { input: { type: 'object' }, output: { type: 'object' } },
+    request: { urlTemplate: 'https://orders.example.com/x', method: 'GET' },
+  },
+};
 
 describe('deleting the CRDs with integrations in place', () => {
   let cp: ControlPlane;
@@ -47,6 +59,12 @@ describe('deleting the CRDs with integrations in place', () => {
       );
       return ready.length === NAMES.length;
     });
+    // A DataAction on one of them: the CRDs' deletion takes it too, and must leave the action on the platform.
+    await kubectl(['apply', '-n', NAMESPACE, '-f', '-'], JSON.stringify(ACTION));
+    await waitFor('the action Ready', async () => {
+      const action = await getJson(['get', 'da', ACTION.metadata.name, '-n', NAMESPACE]);
+      return (action.status?.conditions as Json[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
+    });
   });
 
   afterAll(async () => {
@@ -57,7 +75,7 @@ describe('deleting the CRDs with integrations in place', () => {
 
   it('ships each CRD with the annotations that keep it through a Helm uninstall and an Argo CD prune', () => {
     const crds = parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'crds.yaml'), 'utf8')).map((d) => d.toJS() as Json);
-    expect(crds.map((c) => c.kind)).toEqual(['CustomResourceDefinition', 'CustomResourceDefinition']);
+    expect(crds.map((c) => c.kind)).toEqual(['CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition']);
     for (const crd of crds) {
       expect(crd.metadata.annotations).toMatchObject({
         'helm.sh/resource-policy': 'keep',
@@ -84,6 +102,7 @@ describe('deleting the CRDs with integrations in place', () => {
     expect((crds.items as Json[]).map((c) => c.metadata.name as string).filter((n) => n.endsWith('.dataactions.dev'))).toEqual([]);
     expect(live()).toEqual(before);
     expect(countCalls(platform.emulator, ['DELETE /api/v2/integrations/{id}'])).toBe(deletesBefore);
+    expect(countCalls(platform.emulator, [ACTION_DELETE])).toBe(0);
 
     const events = (await getJson(['get', 'events', '-n', NAMESPACE])).items as Json[];
     const orphaned = events.filter((e) => e.reason === 'OrphanedByCRDDeletion');

@@ -141,6 +141,12 @@ describe('the operator ServiceAccount under the shipped roles', () => {
     },
     {
       verb: 'get',
+      resource: 'customresourcedefinitions.apiextensions.k8s.io/dataactions.dataactions.dev',
+      where: 'any',
+      allowed: true,
+    },
+    {
+      verb: 'get',
       resource: 'customresourcedefinitions.apiextensions.k8s.io/genesyscloudorganizations.dataactions.dev',
       where: 'any',
       allowed: false,

@@ -133,7 +133,7 @@ describe('deploy/chart with the real helm', () => {
       {
         apiGroups: ['apiextensions.k8s.io'],
         resources: ['customresourcedefinitions'],
-        resourceNames: ['dataactionintegrations.dataactions.dev'],
+        resourceNames: ['dataactionintegrations.dataactions.dev', 'dataactions.dataactions.dev'],
         verbs: ['get'],
       },
     ]);

@@ -57,10 +57,10 @@ app.kubernetes.io/component: controller
 {{- end -}}
 
 {{- define "dataaction-operator.crdRule" -}}
-# Uninstall safety: a DataActionIntegration deleted while its CRD is being deleted is orphaned, not
-# deleted on the platform. Only this one CRD, and only read.
+# Uninstall safety: a DataActionIntegration or DataAction deleted while its CRD is being deleted is orphaned, not
+# deleted on the platform. Only these two CRDs, and only read.
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
-  resourceNames: ["dataactionintegrations.dataactions.dev"]
+  resourceNames: ["dataactionintegrations.dataactions.dev", "dataactions.dataactions.dev"]
   verbs: ["get"]
 {{- end -}}

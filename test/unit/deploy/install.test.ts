@@ -164,7 +164,7 @@ describe('deploy/install.yaml', () => {
       { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get'] },
     ]));
     const crdRule = role.rules.find((r) => r.resources.includes('customresourcedefinitions')) as Rule & { resourceNames?: string[] };
-    expect(crdRule.resourceNames).toEqual(['dataactionintegrations.dataactions.dev']);
+    expect(crdRule.resourceNames).toEqual(['dataactionintegrations.dataactions.dev', 'dataactions.dataactions.dev']);
   });
 
   it('never lets the operator change a Secret', () => {
