@@ -72,7 +72,16 @@ const PATH = '/api/v2/integrations/actions';
 const PAGE_SIZE = 100;
 const FULL = { expand: 'contract', includeConfig: 'true' } as const;
 
+type CallOptions = { query?: Record<string, string | number | undefined>; body?: unknown; sendBy?: number | undefined };
+type Call = (method: HttpMethod, route: string, id: string | undefined, opts?: CallOptions) => Promise<unknown>;
+
 export function createActionsClient(options: PlatformClientOptions): ActionsClient {
+  const { call, clock } = actionsCaller(options);
+  return actionCalls(call, clock);
+}
+
+/** The authorised, budgeted call every method makes, on the shared transport and token source. */
+function actionsCaller(options: PlatformClientOptions): { call: Call; clock: Clock } {
   const clock: Clock = {
     now: options.now ?? ((): number => systemClock.now()),
     sleep: options.sleep ?? ((ms: number): Promise<void> => systemClock.sleep(ms)),
@@ -92,12 +101,7 @@ export function createActionsClient(options: PlatformClientOptions): ActionsClie
   const tokens = new TokenSource({ transport, loginBaseUrl: endpoints.loginBaseUrl, clientId, clientSecret, clock, stats });
   const apiBaseUrl = trimSlash(endpoints.apiBaseUrl);
 
-  async function call(
-    method: HttpMethod,
-    route: string,
-    id: string | undefined,
-    opts: { query?: Record<string, string | number | undefined>; body?: unknown; sendBy?: number | undefined } = {},
-  ): Promise<unknown> {
+  async function call(method: HttpMethod, route: string, id: string | undefined, opts: CallOptions = {}): Promise<unknown> {
     const url = new URL(apiBaseUrl + route.replace('{id}', encodeURIComponent(id ?? '')));
     for (const [key, value] of Object.entries(opts.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     let usedToken = '';
@@ -120,8 +124,11 @@ export function createActionsClient(options: PlatformClientOptions): ActionsClie
     });
     return parseJson(response.text);
   }
-  const read = (value: unknown, what: string): Action => readAs(actionSchema, value, what);
+  return { call, clock };
+}
 
+function actionCalls(call: Call, clock: Clock): ActionsClient {
+  const read = (value: unknown, what: string): Action => readAs(actionSchema, value, what);
   return {
     async listActions(filter = {}) {
       const all = await readAllPages(

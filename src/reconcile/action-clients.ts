@@ -1,6 +1,6 @@
-// The actions client of each organization session. Its token is its own; its request budget is one per
-// OAuth client at one API host, at the organization's requestsPerMinute, apart from the integrations
-// client's budget (OrgSessions keeps that one private).
+// The actions client of each organization session. Its token is its own; its request budget is the one the
+// session's integrations client spends (one per OAuth client at one API host: the platform counts requests per
+// client-credentials token), or, for a session that has none, one per OAuth client here.
 import {
   createActionsClient,
   createRequestBudget,
@@ -15,6 +15,8 @@ export interface ActionClientRequest {
   readonly fingerprint: string;
   readonly options: Pick<PlatformClientOptions, 'endpoints' | 'clientId' | 'clientSecret'>;
   readonly requestsPerMinute: number;
+  /** The budget the session's integrations client spends; the actions client spends the same one. */
+  readonly budget?: RequestBudget | undefined;
 }
 
 export class ActionClients {
@@ -27,12 +29,13 @@ export class ActionClients {
     const existing = this.clients.get(request.sessionKey);
     if (existing?.fingerprint === request.fingerprint) return existing.client;
     const budgetKey = JSON.stringify([request.options.endpoints.apiBaseUrl, request.options.clientId]);
-    let budget = this.budgets.get(budgetKey);
+    let budget = request.budget ?? this.budgets.get(budgetKey);
     if (budget === undefined) {
       budget = createRequestBudget({ ...this.extra, requestsPerMinute: request.requestsPerMinute });
       this.budgets.set(budgetKey, budget);
     }
-    budget.setRate(request.requestsPerMinute);
+    // A shared budget's rate is the lowest any session of its OAuth client asks for (OrgSessions sets it).
+    if (request.budget === undefined) budget.setRate(request.requestsPerMinute);
     const client = createActionsClient({ ...request.options, budget, ...this.extra });
     this.clients.set(request.sessionKey, { fingerprint: request.fingerprint, client });
     return client;

@@ -102,6 +102,7 @@ async function reachIntegration(deps: ActionReconcilerDeps, resource: DataAction
       clientSecret: (secret?.clientSecret ?? '').trim(),
     },
     requestsPerMinute: org.spec.requestsPerMinute,
+    budget: opened.session.budget,
   });
   return { client, integrationId };
 }

@@ -113,6 +113,11 @@ export class OrgSession {
   private names: OrgNames | undefined;
   /** When the org reconciler last read the org from the platform (epoch ms). */
   refreshedAt: number | undefined;
+  /**
+   * The OAuth client's request budget, which the client above spends; set by OrgSessions so the session's
+   * other clients (the actions client) spend the same one, never a second budget of their own.
+   */
+  budget: RequestBudget | undefined;
 
   /** `namesOf` gives the name registry of a real org (OrgSessions shares them); by default the session keeps its own. */
   constructor(
@@ -433,6 +438,7 @@ export class OrgSessions {
       namesOf,
       this.options.now,
     );
+    session.budget = budget;
     this.sessions.set(key, session);
     this.prune();
     return session;

@@ -52,9 +52,13 @@ describe('the shared control plane', () => {
     }
   });
 
-  it('serves both kinds of the dataactions.dev API', async () => {
+  it('serves the three kinds of the dataactions.dev API', async () => {
     const resources = (await kubectl(['api-resources', '--api-group=dataactions.dev', '-o', 'name'])).split('\n').filter(Boolean).sort();
-    expect(resources).toEqual(['dataactionintegrations.dataactions.dev', 'genesyscloudorganizations.dataactions.dev']);
+    expect(resources).toEqual([
+      'dataactionintegrations.dataactions.dev',
+      'dataactions.dataactions.dev',
+      'genesyscloudorganizations.dataactions.dev',
+    ]);
   });
 
   it.each(crdFiles)('has the CRD of crds/%s Established', async (file) => {
