@@ -3,7 +3,13 @@
 // EnqueueCertificatesForResourceUsingPredicates composes them, so each rule can be tested on its own and
 // operator.ts only wires them.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { CONDITION_TYPES, type DataActionIntegrationObject, type OrganizationObject } from './api/index.ts';
+import {
+  ACTION_ID_ANNOTATION,
+  ANNOTATIONS,
+  CONDITION_TYPES,
+  type DataActionIntegrationObject,
+  type OrganizationObject,
+} from './api/index.ts';
 import type { Priority } from './lib/priority.ts';
 
 /** Says whether `candidate` is affected by a change of the object it was built from. */
@@ -68,17 +74,56 @@ export const refersToOAuthSecret =
 
 /**
  * An update the resource's own controller must look at: spec (generation), annotations, finalizers or
- * deletion. Status-only updates are the operator's own writes and need no other look.
+ * deletion. Status-only updates are the operator's own writes and need no other look, and so are its own
+ * bookkeeping marks (see ownBookkeeping): the reconcile that wrote one goes on, or requeues, by itself.
  */
 export function needsReconcile(previous: KubernetesObject, current: KubernetesObject): boolean {
   const p = previous.metadata;
   const c = current.metadata;
   return (
     p?.generation !== c?.generation ||
-    JSON.stringify(p?.annotations ?? {}) !== JSON.stringify(c?.annotations ?? {}) ||
-    JSON.stringify(p?.finalizers ?? []) !== JSON.stringify(c?.finalizers ?? []) ||
-    p?.deletionTimestamp !== c?.deletionTimestamp
+    p?.deletionTimestamp !== c?.deletionTimestamp ||
+    changedAnnotations(previous, current).some((key) => !ownBookkeeping(key, current)) ||
+    !onlyAddedFinalizer(p?.finalizers ?? [], c?.finalizers ?? [])
   );
+}
+
+/** Marks only the operator writes, for itself (a time a create was sent, a 404 first seen): never a user's request. */
+const OPERATOR_MARKS: ReadonlySet<string> = new Set([
+  ANNOTATIONS.createPending,
+  ANNOTATIONS.credentialCreatePending,
+  ANNOTATIONS.integrationMissingSince,
+  ANNOTATIONS.credentialMissingSince,
+]);
+
+/** Id annotations a user sets to adopt, and the status field where the operator records the id it writes there. */
+const ID_ANNOTATIONS: Readonly<Record<string, string>> = {
+  [ANNOTATIONS.integrationId]: 'integrationId',
+  [ACTION_ID_ANNOTATION]: 'actionId',
+};
+
+/**
+ * An annotation change the operator made for itself: one of its marks, or an id annotation now equal to the id
+ * its status records (the operator writes the status first). An id a user sets to adopt differs from it.
+ */
+function ownBookkeeping(key: string, current: KubernetesObject): boolean {
+  if (OPERATOR_MARKS.has(key)) return true;
+  const field = ID_ANNOTATIONS[key];
+  if (field === undefined) return false;
+  const value = current.metadata?.annotations?.[key];
+  const recorded = (current as { status?: Record<string, unknown> }).status?.[field];
+  return value !== undefined && value === recorded;
+}
+
+function changedAnnotations(previous: KubernetesObject, current: KubernetesObject): string[] {
+  const p = previous.metadata?.annotations ?? {};
+  const c = current.metadata?.annotations ?? {};
+  return [...new Set([...Object.keys(p), ...Object.keys(c)])].filter((key) => p[key] !== c[key]);
+}
+
+/** The finalizers are unchanged, or only gained entries (the operator adds its own before a first create). */
+function onlyAddedFinalizer(previous: readonly string[], current: readonly string[]): boolean {
+  return previous.every((f) => current.includes(f));
 }
 
 /** An organization update its integrations wait for: its Ready status or its spec changed. */

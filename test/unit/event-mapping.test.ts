@@ -1,7 +1,7 @@
 // Which change in the cluster sends which resources to which controller, one named scenario at a time.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import type { DataActionIntegrationObject, OrganizationObject } from '../../src/api/index.ts';
+import { ANNOTATIONS, FINALIZER, type DataActionIntegrationObject, type OrganizationObject } from '../../src/api/index.ts';
 import {
   mapEventsToKeys,
   needsReconcile,
@@ -210,6 +210,50 @@ describe('predicates', () => {
     {
       scenario: 'a deletion timestamp needs a reconcile',
       got: needsReconcile(dai, { ...dai, metadata: meta('zendesk', 'team-a', { deletionTimestamp: new Date(0) }) }),
+      want: true,
+    },
+    {
+      scenario: "the operator's own create-pending mark needs no second look: the reconcile that wrote it goes on",
+      got: needsReconcile(dai, { ...dai, metadata: meta('zendesk', 'team-a', { annotations: { [ANNOTATIONS.createPending]: 't' } }) }),
+      want: false,
+    },
+    {
+      scenario: 'the id annotation the operator writes after its status records that id needs no second look',
+      got: needsReconcile(dai, {
+        ...dai,
+        metadata: meta('zendesk', 'team-a', { annotations: { [ANNOTATIONS.integrationId]: 'i-1' } }),
+        status: { integrationId: 'i-1' },
+      } as DataActionIntegrationObject),
+      want: false,
+    },
+    {
+      scenario: 'an id annotation a user sets to adopt another integration needs a reconcile',
+      got: needsReconcile(
+        { ...dai, status: { integrationId: 'i-1' } } as DataActionIntegrationObject,
+        {
+          ...dai,
+          metadata: meta('zendesk', 'team-a', { annotations: { [ANNOTATIONS.integrationId]: 'i-2' } }),
+          status: { integrationId: 'i-1' },
+        } as DataActionIntegrationObject,
+      ),
+      want: true,
+    },
+    {
+      scenario: 'an own mark changing beside a user annotation still needs a reconcile',
+      got: needsReconcile(dai, {
+        ...dai,
+        metadata: meta('zendesk', 'team-a', { annotations: { [ANNOTATIONS.createPending]: 't', team: 'billing' } }),
+      }),
+      want: true,
+    },
+    {
+      scenario: 'the finalizer the operator adds before a first create needs no second look',
+      got: needsReconcile(dai, { ...dai, metadata: meta('zendesk', 'team-a', { finalizers: [FINALIZER] }) }),
+      want: false,
+    },
+    {
+      scenario: 'a finalizer removed by hand needs a reconcile',
+      got: needsReconcile({ ...dai, metadata: meta('zendesk', 'team-a', { finalizers: [FINALIZER] }) }, dai),
       want: true,
     },
     {
