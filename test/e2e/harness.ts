@@ -68,15 +68,20 @@ export async function waitForCondition(
   reason?: string,
   timeoutMs = 60_000,
 ): Promise<Json> {
+  let seen: Json | undefined;
   return waitFor(
     `${namespace}/${name} ${type}=${status}${reason === undefined ? '' : ` (${reason})`}`,
     async () => {
       const object = await getObject(namespace, 'dataactionintegration', name);
       const c = condition(object, type);
+      seen = c;
       return c?.status === status && (reason === undefined || c?.reason === reason) ? object : undefined;
     },
     timeoutMs,
-  );
+  ).catch((error: unknown) => {
+    // Say where it stood: the condition last seen (its status, reason and message), or that there was none.
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; ${type} last seen: ${JSON.stringify(seen ?? null)}`);
+  });
 }
 
 /** The samples of deploy/samples, parsed. */
