@@ -89,7 +89,9 @@ describe('the samples, end to end', () => {
   it('reports the organization Ready with its usage per type', async () => {
     const org = await waitFor('organization usage', async () => {
       const [o] = await listObjects(namespace, 'genesyscloudorganizations');
-      return (o?.status?.usage as Json[] | undefined)?.some((u) => u.used > 0) === true ? o : undefined;
+      // The organization counts at its own reads of the platform: one may come while the samples are still
+      // being created, so wait for the read that shows the Web services sample.
+      return (o?.status?.usage as Json[] | undefined)?.some((u) => u.type === 'WebServices' && u.used > 0) === true ? o : undefined;
     });
     expect(condition(org, 'Ready')).toMatchObject({ status: 'True', reason: 'Connected' });
     expect(org.status.organizationName).toBe('Emulated Organization');
