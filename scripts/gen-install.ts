@@ -308,19 +308,27 @@ export function renderCrds(root: string = repoRoot): string {
   return generatedHeader('crds/kustomization.yaml') + manifests.map((m) => `---\n${toYaml(m)}`).join('');
 }
 
-/** The health checks, keyed as Argo CD's argocd-cm expects them, with the .lua file each comes from. */
+/** The part every health check starts with: Argo CD runs each check as one script that cannot load another. */
+const HEALTH_COMMON = 'deploy/argocd/health/common.lua';
+
+/** The health checks, keyed as Argo CD's argocd-cm expects them, with the .lua file of each kind's own part. */
 export const healthChecks = [
-  { key: 'resource.customizations.health.dataactions.dev_DataActionIntegration', script: 'deploy/argocd/health-dataactionintegration.lua' },
+  { key: 'resource.customizations.health.dataactions.dev_DataActionIntegration', script: 'deploy/argocd/health/dataactionintegration.lua' },
   {
     key: 'resource.customizations.health.dataactions.dev_GenesysCloudOrganization',
-    script: 'deploy/argocd/health-genesyscloudorganization.lua',
+    script: 'deploy/argocd/health/genesyscloudorganization.lua',
   },
-  { key: 'resource.customizations.health.dataactions.dev_DataAction', script: 'deploy/argocd/health-dataaction.lua' },
+  { key: 'resource.customizations.health.dataactions.dev_DataAction', script: 'deploy/argocd/health/dataaction.lua' },
 ] as const;
+
+/** A kind's whole health check, as Argo CD runs it: the shared part, then the kind's own. */
+export function healthScript(script: string, root: string = repoRoot): string {
+  return `${readFileSync(path.join(root, HEALTH_COMMON), 'utf8')}\n${readFileSync(path.join(root, script), 'utf8')}`;
+}
 
 /** deploy/argocd/argocd-cm-health.yaml: the Lua health checks as an argocd-cm ConfigMap to merge. */
 export function renderArgoCdHealthConfigMap(root: string = repoRoot): string {
-  const data = Object.fromEntries(healthChecks.map(({ key, script }) => [key, readFileSync(path.join(root, script), 'utf8')]));
+  const data = Object.fromEntries(healthChecks.map(({ key, script }) => [key, healthScript(script, root)]));
   const configMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -333,7 +341,7 @@ export function renderArgoCdHealthConfigMap(root: string = repoRoot): string {
   };
   const usage =
     "# Merge into Argo CD's argocd-cm: kubectl -n argocd patch configmap argocd-cm --type merge --patch-file deploy/argocd/argocd-cm-health.yaml\n";
-  return generatedHeader('deploy/argocd/*.lua') + usage + toYaml(configMap);
+  return generatedHeader('deploy/argocd/health/*.lua') + usage + toYaml(configMap);
 }
 
 /** deploy/monitoring/prometheus-rule.yaml: the alerts of alerts.rules.yaml as a Prometheus Operator PrometheusRule. */

@@ -1,34 +1,8 @@
 // The Argo CD health check of DataActions, run in gopher-lua by test/argocd/lua-runner (as for the other kinds).
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLuaHealth } from './lua-health.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const script = path.join(repoRoot, 'deploy/argocd/health-dataaction.lua');
-
-let workDir = '';
-let runner = '';
-
-beforeAll(() => {
-  const go = [process.env['GO'], '/usr/local/go/bin/go', '/usr/bin/go'].find((c): c is string => c !== undefined && existsSync(c));
-  if (go === undefined) throw new Error('The Argo CD health tests need Go to build test/argocd/lua-runner (set GO to its path)');
-  workDir = mkdtempSync(path.join(tmpdir(), 'lua-runner-'));
-  runner = path.join(workDir, 'lua-runner');
-  execFileSync(go, ['build', '-o', runner, '.'], { cwd: path.join(repoRoot, 'test/argocd/lua-runner'), stdio: ['ignore', 'ignore', 'pipe'] });
-}, 180_000);
-
-afterAll(() => {
-  if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
-});
-
-async function assess(obj: object): Promise<{ status: string; message: string }> {
-  const child = promisify(execFile)(runner, [script], { timeout: 10_000 });
-  child.child.stdin?.end(JSON.stringify(obj));
-  return JSON.parse((await child).stdout) as { status: string; message: string };
-}
+const { assess } = useLuaHealth();
 
 const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, observedGeneration: 2 });
 const action = (conditions: object[] | undefined, metadata: object = {}): object => ({
@@ -70,12 +44,20 @@ describe('DataAction health in Argo CD', () => {
       message: 'The test with spec.test.input failed: no input',
     },
     {
-      name: 'is Progressing while it is being deleted',
-      obj: action([published, synced], { deletionTimestamp: '2026-11-29T10:00:00Z' }),
+      name: 'is Progressing while it is being deleted, with what Ready says of it',
+      obj: action([condition('Ready', 'False', 'Deleting', 'The resource is being deleted'), synced], { deletionTimestamp: '2026-11-29T10:00:00Z' }),
       status: 'Progressing',
-      message: 'The platform matches the spec',
+      message: 'The resource is being deleted',
+    },
+    {
+      name: 'shows why its deletion is stuck',
+      obj: action([condition('Ready', 'False', 'Deleting', 'The resource is being deleted'), condition('Synced', 'False', 'PlatformError', 'The platform answered 503')], {
+        deletionTimestamp: '2026-11-29T10:00:00Z',
+      }),
+      status: 'Progressing',
+      message: 'The platform answered 503',
     },
   ])('$name', async ({ obj, status, message }) => {
-    await expect(assess(obj)).resolves.toEqual({ status, message });
+    await expect(assess('DataAction', obj)).resolves.toEqual({ status, message });
   });
 });

@@ -1,22 +1,9 @@
-// The Argo CD health checks, run in gopher-lua (the interpreter Argo CD embeds) by the small Go program in
-// test/argocd/lua-runner. Go's build cache makes the build after the first one take well under a second.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The Argo CD health checks of integrations and organizations, as argocd-cm carries them (lua-health.ts).
+import { describe, expect, it } from 'vitest';
 import { ORGANIZATION_READY_REASONS, RETRYABLE_REASONS, TERMINAL_REASONS } from '../../../src/api/conditions.ts';
+import { useLuaHealth } from './lua-health.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const runnerSource = path.join(repoRoot, 'test/argocd/lua-runner');
-const integrationScript = path.join(repoRoot, 'deploy/argocd/health-dataactionintegration.lua');
-const organizationScript = path.join(repoRoot, 'deploy/argocd/health-genesyscloudorganization.lua');
-
-interface HealthStatus {
-  status: string;
-  message: string;
-}
+const { assess, assessText } = useLuaHealth();
 
 interface Condition {
   type: string;
@@ -24,35 +11,6 @@ interface Condition {
   reason: string;
   message: string;
   observedGeneration?: number;
-}
-
-function findGo(): string {
-  const candidates = [process.env['GO'], '/usr/local/go/bin/go', '/usr/bin/go'].filter((c): c is string => c !== undefined);
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) {
-    throw new Error(`The Argo CD health tests need Go to build test/argocd/lua-runner; none found at ${candidates.join(', ')} (set GO to its path)`);
-  }
-  return found;
-}
-
-let workDir = '';
-let runner = '';
-
-beforeAll(() => {
-  workDir = mkdtempSync(path.join(tmpdir(), 'lua-runner-'));
-  runner = path.join(workDir, 'lua-runner');
-  execFileSync(findGo(), ['build', '-o', runner, '.'], { cwd: runnerSource, stdio: ['ignore', 'ignore', 'pipe'] });
-}, 180_000);
-
-afterAll(() => {
-  if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
-});
-
-async function assessHealth(script: string, obj: object): Promise<HealthStatus> {
-  const child = promisify(execFile)(runner, [script], { timeout: 10_000 });
-  child.child.stdin?.end(JSON.stringify(obj));
-  const { stdout } = await child;
-  return JSON.parse(stdout) as HealthStatus;
 }
 
 function condition(type: string, status: Condition['status'], reason: string, message: string, observedGeneration = 2): Condition {
@@ -190,7 +148,7 @@ describe('DataActionIntegration health in Argo CD', () => {
   ];
 
   it.each(cases)('$name', async ({ obj, status, message }) => {
-    await expect(assessHealth(integrationScript, obj)).resolves.toEqual({ status, message });
+    await expect(assess('DataActionIntegration', obj)).resolves.toEqual({ status, message });
   });
 });
 
@@ -238,14 +196,12 @@ describe('GenesysCloudOrganization health in Argo CD', () => {
   ];
 
   it.each(cases)('$name', async ({ obj, status, message }) => {
-    await expect(assessHealth(organizationScript, obj)).resolves.toEqual({ status, message });
+    await expect(assess('GenesysCloudOrganization', obj)).resolves.toEqual({ status, message });
   });
 });
 
 describe('the Lua runner', () => {
   it('rejects a script that uses a library Argo CD does not open', async () => {
-    const script = path.join(workDir, 'uses-string.lua');
-    writeFileSync(script, 'return { status = string.upper("healthy") }\n');
-    await expect(assessHealth(script, integration(undefined))).rejects.toThrow(/string/);
+    await expect(assessText('return { status = string.upper("healthy") }\n', integration(undefined))).rejects.toThrow(/string/);
   });
 });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  healthChecks, identify, KustomizeError, renderArgoCdHealthConfigMap, renderCrds, renderGenerated, renderInstall, renderKustomization, sortForApply,
+  healthChecks, healthScript, identify, KustomizeError, renderArgoCdHealthConfigMap, renderCrds, renderGenerated, renderInstall, renderKustomization,
+  sortForApply,
 } from '../../../scripts/gen-install.ts';
 import type { Manifest } from '../../../scripts/gen-install.ts';
 import { parseConfig } from '../../../src/config.ts';
@@ -249,7 +250,7 @@ describe('deploy/argocd/argocd-cm-health.yaml', () => {
   it('carries each health check under the key Argo CD looks up', () => {
     const configMap = parse(readFileSync(path.join(repoRoot, 'deploy/argocd/argocd-cm-health.yaml'), 'utf8')) as { data: Record<string, string> };
     for (const { key, script } of healthChecks) {
-      expect(configMap.data[key]).toBe(readFileSync(path.join(repoRoot, script), 'utf8'));
+      expect(configMap.data[key]).toBe(healthScript(script, repoRoot));
     }
   });
 });
