@@ -32,9 +32,23 @@ const validationSchema = z.looseObject({
 });
 export type DraftValidationResult = z.infer<typeof validationSchema>;
 
-const testResultSchema = z.looseObject({
+const errorBodySchema = z.looseObject({ message: z.string().optional(), code: z.string().optional(), status: z.number().optional() });
+
+/** TestExecutionOperationResult: one operation of a test, in the order `step` gives. */
+const testOperationSchema = z.looseObject({
+  step: z.number().int().optional(),
+  name: z.string().optional(),
   success: z.boolean().optional(),
-  error: z.looseObject({ message: z.string().optional() }).optional(),
+  result: z.unknown().optional(),
+  error: errorBodySchema.optional(),
+});
+
+const testResultSchema = z.looseObject({
+  operations: z.array(testOperationSchema).optional(),
+  error: errorBodySchema.optional(),
+  /** What a normal execution of the action would answer. */
+  finalResult: z.unknown().optional(),
+  success: z.boolean().optional(),
 });
 export type TestExecutionResult = z.infer<typeof testResultSchema>;
 

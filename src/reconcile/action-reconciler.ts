@@ -16,6 +16,7 @@ import { actOnAction, DraftInvalidError } from './action-act.ts';
 import { decideAction } from './action-decide.ts';
 import type { ActionDecision } from './action-model.ts';
 import { observeAction, type ActionReconcilerDeps } from './action-observe.ts';
+import { testedForStatus, testedVerdict } from './action-tested.ts';
 import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
 import type { ConditionVerdict } from './model.ts';
 import { followUpOrResync, isWriteRace, ReconcileError, resync, settleWriteRaces, type ReconcileResult } from './requeue.ts';
@@ -51,7 +52,7 @@ async function reconcileOnce(
       const outcome = await actOnAction(deps, object, observed.client, decision.steps);
       latest = outcome.object;
       learned = outcome.status;
-      tested = outcome.tested;
+      tested = testedForStatus(outcome.tested, object, deps.scrubber);
       for (const event of [...decision.events, ...outcome.events]) {
         deps.events.record(latest, event.type, event.reason, deps.scrubber.scrub(event.message));
       }
@@ -135,17 +136,6 @@ export function composeActionStatus(
   };
   set(CONDITION_TYPES.ready, ready);
   set(CONDITION_TYPES.synced, synced);
-  if (tested !== undefined) {
-    set(
-      CONDITION_TYPES.tested,
-      tested.success === true
-        ? { status: 'True', reason: ACTION_REASONS.testPassed, message: 'The test with spec.test.input succeeded' }
-        : {
-            status: 'False',
-            reason: ACTION_REASONS.testFailed,
-            message: `The test with spec.test.input failed: ${tested.error?.message ?? 'no detail given'}`,
-          },
-    );
-  }
+  if (tested !== undefined) set(CONDITION_TYPES.tested, testedVerdict(tested));
   return { ...(merged as DataActionStatus), observedGeneration: generation, conditions };
 }

@@ -9,7 +9,7 @@ import {
   STALE_VERSION_STATUS,
 } from './action-guesses.ts';
 import { objectOr, requireName, validateAction, type ActionFields } from './action-rules.ts';
-import { renderTest } from './action-test.ts';
+import { runTest } from './action-test.ts';
 import type { EmulatorContext } from './context.ts';
 import { badRequest, notFound, PlatformError } from './errors.ts';
 import { pageOf, parsePageRequest } from './paging.ts';
@@ -182,6 +182,19 @@ function publish(context: EmulatorContext, request: ApiRequest): unknown {
   return render(context, stored.id, stored, everything);
 }
 
+/** The test call: it may send the rendered request to a loopback server, so it answers once that one has. */
+function testRoute(template: string, fieldsOf: (r: ApiRequest) => ActionFields): Route {
+  return {
+    method: 'POST',
+    template,
+    authenticated: true,
+    handler: async (r) => {
+      const fields = fieldsOf(r);
+      return ok(await runTest(fields, jsonBody(r)));
+    },
+  };
+}
+
 export function actionRoutes(context: EmulatorContext): Route[] {
   const route = (method: string, template: string, handler: (r: ApiRequest) => unknown, status = 200): Route => ({
     method,
@@ -205,7 +218,7 @@ export function actionRoutes(context: EmulatorContext): Route[] {
       return { valid: errors.length === 0, errors };
     }),
     route('POST', `${PATH}/{id}/draft/publish`, (r) => publish(context, r)),
-    route('POST', `${PATH}/{id}/test`, (r) => renderTest(findAction(context, r.params.id ?? ''), jsonBody(r))),
-    route('POST', `${PATH}/{id}/draft/test`, (r) => renderTest(draftOf(r).draft, jsonBody(r))),
+    testRoute(`${PATH}/{id}/test`, (r) => findAction(context, r.params.id ?? '')),
+    testRoute(`${PATH}/{id}/draft/test`, (r) => draftOf(r).draft),
   ];
 }

@@ -19,7 +19,8 @@ export interface ApiReply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type Handler = (request: ApiRequest) => ApiReply;
+/** Most handlers answer at once; the test call awaits the server it sends the rendered request to. */
+export type Handler = (request: ApiRequest) => ApiReply | Promise<ApiReply>;
 
 export interface Route {
   readonly method: string;

@@ -57,7 +57,7 @@ async function handle(deps: PipelineDeps, request: IncomingMessage, response: Se
     const reply =
       match === undefined
         ? errorReply(new PlatformError(404, 'not.found', `No control route ${method} ${url.pathname}`), correlationId)
-        : run(() => match.route.handler(build(match.params)), correlationId);
+        : await run(() => match.route.handler(build(match.params)), correlationId);
     send(response, reply, correlationId);
     return;
   }
@@ -81,10 +81,10 @@ async function handle(deps: PipelineDeps, request: IncomingMessage, response: Se
   } else if (match === undefined) {
     reply = errorReply(new PlatformError(404, 'not.found', `No resource found for ${method} ${url.pathname}`), correlationId);
   } else {
-    reply = run(() => {
+    reply = await run(async () => {
       let rateHeaders: Record<string, string> = {};
       if (match.route.authenticated) rateHeaders = deps.rateLimiter.admit(deps.auth.authenticate(request.headers));
-      const handled = match.route.handler(build(match.params, plan.listShift));
+      const handled = await match.route.handler(build(match.params, plan.listShift));
       return { ...handled, headers: { ...rateHeaders, ...handled.headers } };
     }, correlationId);
   }
@@ -99,9 +99,9 @@ async function handle(deps: PipelineDeps, request: IncomingMessage, response: Se
   send(response, reply, correlationId);
 }
 
-function run(handler: () => ApiReply, correlationId: string): ApiReply {
+async function run(handler: () => ApiReply | Promise<ApiReply>, correlationId: string): Promise<ApiReply> {
   try {
-    return handler();
+    return await handler();
   } catch (error) {
     if (error instanceof PlatformError) return errorReply(error, correlationId);
     throw error;
