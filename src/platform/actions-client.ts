@@ -2,15 +2,12 @@
 // error codes as the integrations client. Model names are the SDK's: Action, ActionConfig, ActionContract,
 // UpdateDraftInput, DraftValidationResult, TestExecutionResult.
 import { z } from 'zod';
-import { TokenSource, trimSlash } from './auth.ts';
-import { createRequestBudget, type PlatformClientOptions } from './client.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { connect, type CallOptions, type PlatformClientOptions } from './client.ts';
+import type { Clock } from './clock.ts';
 import { isPlatformError, PlatformError } from './errors.ts';
 import { readAllPages } from './paging.ts';
-import { parseJson, readAs } from './response.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
-import { StatsRecorder, type HttpMethod } from './stats.ts';
-import { Transport } from './transport.ts';
+import { readAs } from './response.ts';
+import type { HttpMethod } from './stats.ts';
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -86,59 +83,19 @@ const PATH = '/api/v2/integrations/actions';
 const PAGE_SIZE = 100;
 const FULL = { expand: 'contract', includeConfig: 'true' } as const;
 
-type CallOptions = { query?: Record<string, string | number | undefined>; body?: unknown; sendBy?: number | undefined };
-type Call = (method: HttpMethod, route: string, id: string | undefined, opts?: CallOptions) => Promise<unknown>;
+type ActionCallOptions = Pick<CallOptions, 'query' | 'body' | 'sendBy'>;
+type Call = (method: HttpMethod, route: string, id: string | undefined, opts?: ActionCallOptions) => Promise<unknown>;
 
 export function createActionsClient(options: PlatformClientOptions): ActionsClient {
   const { call, clock } = actionsCaller(options);
   return actionCalls(call, clock);
 }
 
-/** The authorised, budgeted call every method makes, on the shared transport and token source. */
+/** The authorised, budgeted call every method makes: client.ts's, on its transport and token source. */
 function actionsCaller(options: PlatformClientOptions): { call: Call; clock: Clock } {
-  const clock: Clock = {
-    now: options.now ?? ((): number => systemClock.now()),
-    sleep: options.sleep ?? ((ms: number): Promise<void> => systemClock.sleep(ms)),
-  };
-  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
-  const stats = new StatsRecorder();
-  const transport = new Transport({
-    fetch: options.fetch ?? globalThis.fetch,
-    clock,
-    budget: options.budget ?? createRequestBudget(options),
-    timeoutMs: options.requestTimeoutMs ?? 20_000,
-    retry,
-    stats,
-    ...(options.observe === undefined ? {} : { observe: options.observe }),
-  });
-  const { clientId, clientSecret, endpoints } = options;
-  const tokens = new TokenSource({ transport, loginBaseUrl: endpoints.loginBaseUrl, clientId, clientSecret, clock, stats });
-  const apiBaseUrl = trimSlash(endpoints.apiBaseUrl);
-
-  async function call(method: HttpMethod, route: string, id: string | undefined, opts: CallOptions = {}): Promise<unknown> {
-    const url = new URL(apiBaseUrl + route.replace('{id}', encodeURIComponent(id ?? '')));
-    for (const [key, value] of Object.entries(opts.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
-    let usedToken = '';
-    const response = await transport.send({
-      method,
-      url: url.toString(),
-      route,
-      headers: async () => {
-        usedToken = await tokens.token();
-        return {
-          authorization: `Bearer ${usedToken}`,
-          accept: 'application/json',
-          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-        };
-      },
-      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-      repeatable: method !== 'POST',
-      onUnauthorized: () => tokens.invalidate(usedToken),
-      ...(opts.sendBy === undefined ? {} : { sendBy: opts.sendBy }),
-    });
-    return parseJson(response.text);
-  }
-  return { call, clock };
+  const caller = connect(options);
+  const call: Call = (method, route, id, opts = {}) => caller.call(method, route, id === undefined ? opts : { ...opts, params: { id } });
+  return { call, clock: caller.clock };
 }
 
 function actionCalls(call: Call, clock: Clock): ActionsClient {

@@ -127,7 +127,7 @@ export interface PlatformClient {
   stats(): ClientStats;
 }
 
-interface CallOptions {
+export interface CallOptions {
   readonly params?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly body?: unknown;
@@ -178,8 +178,11 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   };
 }
 
-/** What every group of calls shares: one transport, one token source, one clock. */
-interface Caller {
+/**
+ * What every group of calls shares: one transport, one token source, one clock. The one authorised call of
+ * this package: the actions client (actions-client.ts) makes its calls through it too.
+ */
+export interface Caller {
   readonly clock: Clock;
   readonly retry: RetryPolicy;
   readonly stats: StatsRecorder;
@@ -189,7 +192,7 @@ interface Caller {
   readonly sendByOf: (options: CreateOptions | undefined) => number | undefined;
 }
 
-function connect(options: PlatformClientOptions): Caller {
+export function connect(options: PlatformClientOptions): Caller {
   const clock = clockOf(options);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
   const stats = new StatsRecorder();

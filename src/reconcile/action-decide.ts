@@ -19,8 +19,9 @@ import type {
   ObservedActionResource,
   PlatformAction,
 } from './action-model.ts';
-import { CREATE_GRACE_MS, PENDING_POLL_MS } from './decide.ts';
+import { PENDING_POLL_MS } from './decide.ts';
 import type { ConditionVerdict, EventNote } from './model.ts';
+import { failed, incompleteCreate, pendingIsYoung } from './verdicts.ts';
 
 /** Built-in actions (ids starting `static`) cannot be changed or deleted (docs/platform-facts.md §11). */
 const STATIC_PREFIX = 'static';
@@ -63,7 +64,8 @@ function decideDeletion(obs: ActionObservation): ActionDecision {
       return release(platform.id);
     case 'searched':
       if (platform.markerMatch !== undefined) return release(platform.markerMatch);
-      if (pendingIsYoung(obs.now, resource.createPendingSince)) return settle([], {}, deleting, incompleteCreate(), [], PENDING_POLL_MS);
+      if (pendingIsYoung(obs.now, resource.createPendingSince))
+        return settle([], {}, deleting, incompleteCreate('action'), [], PENDING_POLL_MS);
       return release(undefined);
     case 'skipped':
       return release(undefined);
@@ -91,7 +93,8 @@ function decideLive(obs: ActionObservation): ActionDecision {
         // A create from an earlier pass went through but its id was never recorded: take it, never create twice.
         return settle([...finalizer, { type: 'recordActionId', id: platform.markerMatch }], {}, creating, SYNCED_OK, [], 0);
       }
-      if (pendingIsYoung(obs.now, resource.createPendingSince)) return settle([], {}, creating, incompleteCreate(), [], PENDING_POLL_MS);
+      if (pendingIsYoung(obs.now, resource.createPendingSince))
+        return settle([], {}, creating, incompleteCreate('action'), [], PENDING_POLL_MS);
       const content = { ...desired.content, name: actionMarkerName(desired.content.name, resource.uid) };
       const steps: ActionStep[] = [
         ...finalizer,
@@ -244,21 +247,6 @@ function keptReady(resource: ObservedActionResource, fallback: ConditionVerdict 
 
 function isTrue(resource: ObservedActionResource, type: string): boolean {
   return resource.status.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
-}
-
-function pendingIsYoung(now: number, since: number | undefined): boolean {
-  return since !== undefined && now - since < CREATE_GRACE_MS;
-}
-
-function incompleteCreate(): ConditionVerdict {
-  return failed(
-    RETRYABLE_REASONS.createIncomplete,
-    'A create call may have reached the platform without an answer; looking for the action before creating again',
-  );
-}
-
-function failed(reason: ConditionVerdict['reason'], message: string): ConditionVerdict {
-  return { status: 'False', reason, message };
 }
 
 function settle(

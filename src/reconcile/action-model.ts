@@ -2,7 +2,7 @@
 // tested by a table of named scenarios, as decide.ts is for integrations.
 import type { DataActionStatus, DeletionPolicy, SyncedReason } from '../api/index.ts';
 import type { ActionContent } from '../platform/index.ts';
-import type { ConditionVerdict, EventNote } from './model.ts';
+import type { Verdict } from './model.ts';
 
 export interface ObservedActionResource {
   readonly uid: string;
@@ -74,11 +74,6 @@ export type ActionStep =
   | { readonly type: 'test'; readonly id: string; readonly input: Readonly<Record<string, unknown>> }
   | { readonly type: 'deleteAction'; readonly id: string };
 
-export interface ActionDecision {
+export interface ActionDecision extends Verdict<DataActionStatus> {
   readonly steps: readonly ActionStep[];
-  readonly status: Partial<DataActionStatus>;
-  readonly ready: ConditionVerdict;
-  readonly synced: ConditionVerdict;
-  readonly events: readonly EventNote[];
-  readonly requeueAfterMs: number | undefined;
 }

@@ -10,6 +10,7 @@ import {
   type DataActionIntegrationStatus,
 } from '../api/index.ts';
 import { creationMarkerName, nameFitsBase } from './names.ts';
+import { CREATE_GRACE_MS, failed, incompleteCreate, pendingIsYoung } from './verdicts.ts';
 import type {
   Action,
   ConditionVerdict,
@@ -24,8 +25,7 @@ import type {
   StateReached,
 } from './model.ts';
 
-/** How long a pending create may stay invisible to a list before the operator concludes it never happened. */
-export const CREATE_GRACE_MS = 60_000;
+export { CREATE_GRACE_MS };
 /** How often to look while the platform moves between states. */
 export const TRANSITION_POLL_MS = 1_000;
 /** How often to look while a pending create may still appear. */
@@ -110,7 +110,7 @@ function decideDeletion(obs: Observation): Decision {
     case 'searched': {
       if (platform.markerMatch !== undefined) return release(platform.markerMatch, []);
       if (pendingIsYoung(obs.now, resource.createPendingSince) || pendingIsYoung(obs.now, resource.credentialPendingSince)) {
-        return settle([], {}, deleting, incompleteCreate(), [], PENDING_POLL_MS);
+        return settle([], {}, deleting, incompleteCreate('integration'), [], PENDING_POLL_MS);
       }
       return release(undefined, []);
     }
@@ -188,7 +188,7 @@ function decideCreation(
     return settle([...finalizer, { type: 'recordIntegrationId', id: markerMatch }], {}, creating, SYNCED_OK, events, 0);
   }
   if (pendingIsYoung(obs.now, obs.resource.createPendingSince))
-    return settle([], {}, creating, incompleteCreate(), events, PENDING_POLL_MS);
+    return settle([], {}, creating, incompleteCreate('integration'), events, PENDING_POLL_MS);
   if (used >= desired.maxInstances) {
     const message = `The organization already has ${used} of at most ${desired.maxInstances} integrations of this type; nothing was created`;
     const verdict = failed(TERMINAL_REASONS.quotaExceeded, message);
@@ -407,7 +407,7 @@ function decideCredential(obs: Observation, desired: DesiredIntegration, integra
       owned = first;
       plan.cleanup.push(...extra.map((id): Action => ({ type: 'deleteCredential', id })));
     } else if (pendingIsYoung(now, resource.credentialPendingSince)) {
-      return { ...plan, cleanup: [], wait: incompleteCreate() };
+      return { ...plan, cleanup: [], wait: incompleteCreate('integration') };
     } else {
       plan.actions.push({ type: 'markCredentialPending' });
     }
@@ -472,21 +472,6 @@ function readiness(integration: ObservedIntegration, active: boolean, stateChang
 
 function propertiesDiffer(current: Readonly<Record<string, unknown>>, desired: Readonly<Record<string, unknown>>): boolean {
   return Object.entries(desired).some(([key, value]) => JSON.stringify(current[key]) !== JSON.stringify(value));
-}
-
-function pendingIsYoung(now: number, since: number | undefined): boolean {
-  return since !== undefined && now - since < CREATE_GRACE_MS;
-}
-
-function incompleteCreate(): ConditionVerdict {
-  return failed(
-    RETRYABLE_REASONS.createIncomplete,
-    'A create call may have reached the platform without an answer; looking for the integration before creating again',
-  );
-}
-
-function failed(reason: ConditionVerdict['reason'], message: string): ConditionVerdict {
-  return { status: 'False', reason, message };
 }
 
 function unknownReady(): ConditionVerdict {

@@ -1,23 +1,24 @@
-// The generic reconciler for DataActionIntegrations: observe -> decide -> act -> status. It never
-// branches on a type: everything type-specific comes from the integration registry through observe.
+// DataActionIntegration as a managed kind: what the generic reconciler (managed-reconciler.ts) needs to
+// know of it. It never branches on a type: everything type-specific comes from the integration registry
+// through observe.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
-  CONDITION_TYPES,
   DATA_ACTION_INTEGRATION_NAMES,
   EVENT_REASONS,
   FINALIZER,
-  TERMINAL_REASONS,
+  CONDITION_TYPES,
   type DataActionIntegrationStatus,
 } from '../api/index.ts';
-import { act } from './act.ts';
+import { act, type ActOutcome } from './act.ts';
 import { afterAct, decide } from './decide.ts';
 import type { ReconcilerDeps } from './deps.ts';
-import { verdictFor, type ErrorVerdict } from './error-reasons.ts';
+import { verdictFor } from './error-reasons.ts';
+import { reconcileManaged, type ManagedKind } from './managed-reconciler.ts';
 import type { Decision } from './model.ts';
-import { observeFresh, observeIntegration } from './observe.ts';
+import { observeFresh, observeIntegration, type ObserveResult } from './observe.ts';
 import { IN_USE_POLL_MS } from './organization-decide.ts';
-import { followUpOrResync, isWriteRace, ReconcileError, resync, settleWriteRaces, type ReconcileResult } from './requeue.ts';
-import { composeStatus, failureWarning } from './status.ts';
+import type { ReconcileResult } from './requeue.ts';
+import { composeStatus } from './status.ts';
 
 const PLATFORM_WRITES: ReadonlySet<string> = new Set(['configure', 'setState', 'writeCredential', 'deleteIntegration', 'deleteCredential']);
 
@@ -25,84 +26,46 @@ function writesToPlatform(decision: Decision): boolean {
   return decision.actions.some((a) => PLATFORM_WRITES.has(a.type));
 }
 
-export async function reconcileIntegration(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
-  const log = deps.logger.child({ kind: DATA_ACTION_INTEGRATION_NAMES.kind, namespace, name });
-  return settleWriteRaces(log, () => reconcileOnce(deps, log, namespace, name));
-}
+type Observed = Extract<ObserveResult, { ok: true }>;
 
-async function reconcileOnce(
-  deps: ReconcilerDeps,
-  log: ReconcilerDeps['logger'],
-  namespace: string,
-  name: string,
-): Promise<ReconcileResult> {
-  const object = deps.integrations.get(namespace, name);
-  if (object === undefined) return {};
-  const users = await actionsHolding(deps, object);
-  if (users.length > 0) {
-    const message = `Waiting for ${users.length} DataAction(s) of this integration to be deleted first: ${users.slice(0, 10).join(', ')}`;
-    deps.events.record(object, 'Warning', EVENT_REASONS.inUse, message);
-    return { requeueAfterMs: IN_USE_POLL_MS };
-  }
-  const current = (object as { status?: DataActionIntegrationStatus }).status ?? {};
-  const generation = object.metadata?.generation ?? 0;
-
-  let decision: Decision | undefined;
-  let latest = object;
-  let learned: Partial<DataActionIntegrationStatus> = {};
-  let failure: ErrorVerdict | undefined;
-  let error: unknown;
-  try {
-    let observed = await observeIntegration(deps, object);
+export const integrationKind: ManagedKind<ReconcilerDeps, DataActionIntegrationStatus, Observed, Decision, ActOutcome> = {
+  kind: DATA_ACTION_INTEGRATION_NAMES.kind,
+  logs: { released: 'Released the resource after deleting from the platform', reconciled: 'Reconciled integration', planField: 'actions' },
+  cache: (deps) => deps.integrations,
+  writer: (deps) => deps.integrationWriter,
+  holds: waitForActions,
+  async observe(deps, object) {
+    const observed = await observeIntegration(deps, object);
     if (observed.ok && observed.context.fromListing === true && writesToPlatform(decide(observed.observation))) {
       // What the org's shared listing showed is confirmed by a fresh read before anything is written.
-      observed = await observeFresh(deps, observed);
+      return observeFresh(deps, observed);
     }
-    if (!observed.ok) {
-      failure = { reason: TERMINAL_REASONS.invalidSpec, message: observed.message, terminal: true, retryAfterMs: undefined };
-    } else {
-      decision = decide(observed.observation);
-      const outcome = await act(deps, observed.context, decision.actions);
-      latest = outcome.object;
-      learned = outcome.status;
-      decision = afterAct(decision, learned);
-      for (const event of [...decision.events, ...outcome.events]) {
-        deps.events.record(latest, event.type, event.reason, deps.scrubber.scrub(event.message));
-      }
-      if (outcome.released) {
-        log.info('Released the resource after deleting from the platform');
-        return {};
-      }
-      error = outcome.error;
-    }
-  } catch (thrown) {
-    error = thrown;
-  }
-  if (error !== undefined) {
-    if (isWriteRace(error)) throw error;
-    failure = verdictFor(error);
-    failure = { ...failure, message: deps.scrubber.scrub(failure.message) };
-  }
+    return observed;
+  },
+  decide: (observed) => decide(observed.observation),
+  act: (deps, observed, decision) => act(deps, observed.context, decision.actions),
+  afterAct: (decision, outcome) => afterAct(decision, outcome.status),
+  planned: (decision) => decision.actions.map((a) => a.type),
+  classify: verdictFor,
+  composeStatus: (deps, pass) =>
+    composeStatus(pass.current, pass.decision, pass.learned, pass.failure, pass.generation, pass.now, (t) => deps.scrubber.scrub(t)),
+  onStatus(deps, namespace, name, status) {
+    const ready = status.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
+    deps.observeState?.(namespace, name, status.state, ready?.status ?? 'Unknown');
+  },
+};
 
-  const status = composeStatus(current, decision, learned, failure, generation, new Date(deps.now()), (t) => deps.scrubber.scrub(t));
-  if (await deps.integrationWriter.writeStatus(latest, current, status)) log.debug('Updated status');
-  const warning = failureWarning(current, status);
-  if (warning !== undefined) deps.events.record(latest, 'Warning', warning.reason, warning.message);
-  const ready = status.conditions?.find((c) => c.type === CONDITION_TYPES.ready);
-  deps.observeState?.(namespace, name, status.state, ready?.status ?? 'Unknown');
+export function reconcileIntegration(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
+  return reconcileManaged(integrationKind, deps, namespace, name);
+}
 
-  if (failure !== undefined) {
-    if (failure.terminal) {
-      log.warn({ reason: failure.reason }, `Could not sync: ${failure.message}`);
-      return resync(deps.resyncMs);
-    }
-    if (failure.retryAfterMs !== undefined) return { requeueAfterMs: failure.retryAfterMs };
-    throw new ReconcileError(failure.reason, failure.message);
-  }
-  if (decision !== undefined && decision.actions.length > 0) {
-    log.info({ actions: decision.actions.map((a) => a.type) }, 'Reconciled integration');
-  }
-  return followUpOrResync(decision?.requeueAfterMs, deps.resyncMs);
+/** An integration being deleted that DataActions still hold waits for them, with a Warning saying which. */
+async function waitForActions(deps: ReconcilerDeps, object: KubernetesObject): Promise<ReconcileResult | undefined> {
+  const users = await actionsHolding(deps, object);
+  if (users.length === 0) return undefined;
+  const message = `Waiting for ${users.length} DataAction(s) of this integration to be deleted first: ${users.slice(0, 10).join(', ')}`;
+  deps.events.record(object, 'Warning', EVENT_REASONS.inUse, message);
+  return { requeueAfterMs: IN_USE_POLL_MS };
 }
 
 /**

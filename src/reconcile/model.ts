@@ -155,15 +155,19 @@ export interface ConditionVerdict {
   readonly message: string;
 }
 
-export interface Decision {
-  readonly actions: readonly Action[];
+/** What every kind's decide says besides its plan: the status, the conditions, the Events, when to look again. */
+export interface Verdict<S> {
   /** Status fields known before acting (act results are layered on top). */
-  readonly status: Partial<DataActionIntegrationStatus>;
+  readonly status: Partial<S>;
   readonly ready: ConditionVerdict;
   readonly synced: ConditionVerdict;
   readonly events: readonly EventNote[];
   /** When to look again; undefined: at the next resync. */
   readonly requeueAfterMs: number | undefined;
+}
+
+export interface Decision extends Verdict<DataActionIntegrationStatus> {
+  readonly actions: readonly Action[];
   /**
    * Set when the plan changes the integration's state: how the pass ends instead if the platform's answer to
    * that change already reports the state asked for (decide's `afterAct` applies it). Without it, every state

@@ -6,11 +6,11 @@ import { FINALIZER, ORGANIZATION_NAMES, ORGANIZATION_READY_REASONS } from '../ap
 import type { ReconcilerDeps } from './deps.ts';
 import { decideOrganization, type OrganizationAction, type OrganizationDecision } from './organization-decide.ts';
 import { observeOrganization } from './organization-observe.ts';
-import { ReconcileError, resync, settleWriteRaces, type ReconcileResult } from './requeue.ts';
+import { reconcileNamed } from './managed-reconciler.ts';
+import { afterFailure, resync, type ReconcileResult } from './requeue.ts';
 
-export async function reconcileOrganization(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
-  const log = deps.logger.child({ kind: ORGANIZATION_NAMES.kind, namespace, name });
-  return settleWriteRaces(log, () => reconcileOnce(deps, log, namespace, name));
+export function reconcileOrganization(deps: ReconcilerDeps, namespace: string, name: string): Promise<ReconcileResult> {
+  return reconcileNamed(deps.logger, ORGANIZATION_NAMES.kind, namespace, name, (log) => reconcileOnce(deps, log, namespace, name));
 }
 
 async function reconcileOnce(
@@ -57,11 +57,5 @@ function next(deps: ReconcilerDeps, log: ReconcilerDeps['logger'], after: Organi
   if (after === 'done') return {};
   if (after === 'resync') return resync(deps.resyncMs);
   if ('afterMs' in after) return { requeueAfterMs: after.afterMs };
-  const { failure } = after;
-  if (failure.terminal) {
-    log.warn({ reason: failure.reason }, `Could not connect: ${failure.message}`);
-    return resync(deps.resyncMs);
-  }
-  if (failure.retryAfterMs !== undefined) return { requeueAfterMs: failure.retryAfterMs };
-  throw new ReconcileError(failure.reason, failure.message);
+  return afterFailure(log, after.failure, deps.resyncMs, 'Could not connect');
 }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { ReconcileResult } from '../lib/reconcile-result.ts';
 import { isWriteConflict, isWriteTargetGone, type WriteError } from '../lib/resource-writer.ts';
+import type { ErrorVerdict } from './error-reasons.ts';
 
 export type { ReconcileResult };
 
@@ -25,6 +26,19 @@ export function resync(periodMs: number): ReconcileResult {
 /** Look again after `afterMs` (work in progress, such as a poll) when given, else at the next resync. */
 export function followUpOrResync(afterMs: number | undefined, periodMs: number): ReconcileResult {
   return afterMs === undefined ? resync(periodMs) : { requeueAfterMs: afterMs };
+}
+
+/**
+ * How a pass that failed ends: a terminal failure waits for the next resync (a person must change something;
+ * `what` heads its log line), a rate limit for the time the platform asked, anything else backs off.
+ */
+export function afterFailure(log: Logger, failure: ErrorVerdict, periodMs: number, what: string): ReconcileResult {
+  if (failure.terminal) {
+    log.warn({ reason: failure.reason }, `${what}: ${failure.message}`);
+    return resync(periodMs);
+  }
+  if (failure.retryAfterMs !== undefined) return { requeueAfterMs: failure.retryAfterMs };
+  throw new ReconcileError(failure.reason, failure.message);
 }
 
 /** How soon a resource whose write lost a race is looked at again: the watch brings its newer version meanwhile. */
