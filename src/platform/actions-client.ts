@@ -81,9 +81,12 @@ export interface ActionsClient {
 const PATH = '/api/v2/integrations/actions';
 // The Terraform provider pages actions by 100 (docs/platform-facts.md §11).
 const PAGE_SIZE = 100;
+// A test runs the action, which may take its whole timeoutSeconds (at most 60, PostActionInput's config): the
+// answer is awaited that long and a little more, not the client's usual timeout, since a test is never repeated.
+const TEST_TIMEOUT_MS = 65_000;
 const FULL = { expand: 'contract', includeConfig: 'true' } as const;
 
-type ActionCallOptions = Pick<CallOptions, 'query' | 'body' | 'sendBy'>;
+type ActionCallOptions = Pick<CallOptions, 'query' | 'body' | 'sendBy' | 'timeoutMs'>;
 type Call = (method: HttpMethod, route: string, id: string | undefined, opts?: ActionCallOptions) => Promise<unknown>;
 
 export function createActionsClient(options: PlatformClientOptions): ActionsClient {
@@ -149,7 +152,8 @@ function actionCalls(call: Call, clock: Clock): ActionsClient {
       return read(await call('POST', `${PATH}/{id}/draft/publish`, id, { body: { version } }), `action ${id}`);
     },
     async testAction(id, input) {
-      return readAs(testResultSchema, await call('POST', `${PATH}/{id}/test`, id, { body: input }), `test of action ${id}`);
+      const answer = await call('POST', `${PATH}/{id}/test`, id, { body: input, timeoutMs: TEST_TIMEOUT_MS });
+      return readAs(testResultSchema, answer, `test of action ${id}`);
     },
   };
 }

@@ -135,6 +135,8 @@ export interface CallOptions {
   readonly secrets?: readonly string[];
   /** Epoch ms (client clock) after which the call is not sent at all. */
   readonly sendBy?: number | undefined;
+  /** How long to wait for the answer, when the client's usual timeout is too short for this call. */
+  readonly timeoutMs?: number | undefined;
 }
 
 const DEFAULT_REQUESTS_PER_MINUTE = 300;
@@ -254,6 +256,7 @@ async function callApi(
     onUnauthorized: () => tokens.invalidate(usedToken),
     ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
     ...(opts.sendBy === undefined ? {} : { sendBy: opts.sendBy }),
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
   });
   return parseJson(response.text);
 }

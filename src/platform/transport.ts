@@ -31,6 +31,8 @@ export interface Exchange {
    * is not sent, and the call fails with NotSent.
    */
   readonly sendBy?: number;
+  /** How long to wait for this exchange's answer, when it may take longer than the client's usual timeout. */
+  readonly timeoutMs?: number;
 }
 
 export interface RawResponse {
@@ -144,7 +146,7 @@ export class Transport {
       const init: RequestInit = {
         method: exchange.method,
         headers,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: AbortSignal.timeout(exchange.timeoutMs ?? this.options.timeoutMs),
         redirect: 'error',
       };
       if (exchange.body !== undefined) init.body = exchange.body;
@@ -162,7 +164,7 @@ export class Transport {
   private failureError(exchange: Exchange, failure: AttemptResult & { kind: 'failure' }): PlatformError {
     const what = `${exchange.method} ${exchange.route}`;
     const reason = failure.timedOut
-      ? `no answer within ${this.options.timeoutMs} ms`
+      ? `no answer within ${exchange.timeoutMs ?? this.options.timeoutMs} ms`
       : `connection failed (${causeCode(failure.cause) ?? 'network error'})`;
     if (!exchange.repeatable && failure.sent) {
       return new PlatformError('UnknownOutcome', `${what}: ${reason}; the platform may have processed it`);

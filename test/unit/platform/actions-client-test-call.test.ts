@@ -58,4 +58,32 @@ describe('testAction', () => {
     expect(result.operations?.at(-1)).toMatchObject({ name: 'Execute request', success: false, error: { status: 500 } });
     expect(result.error?.message).toContain('answered 500');
   });
+
+  it('waits for a test longer than the client waits for other calls, since an action may run up to 60 s', async () => {
+    const emulator = await startEmulator({ requestsPerMinute: 100_000 });
+    started.push(emulator);
+    const options = {
+      endpoints: { apiBaseUrl: emulator.baseUrl, loginBaseUrl: emulator.baseUrl },
+      clientId: 'emulator-client',
+      clientSecret: 'emulator-secret',
+      requestsPerMinute: 60_000,
+      requestTimeoutMs: 200,
+    };
+    const { id: integrationId } = await createPlatformClient(options).createIntegration({
+      integrationTypeId: 'custom-rest-actions',
+      name: 'Orders',
+    });
+    const actions = createActionsClient(options);
+    const { id } = await actions.createAction(integrationId, {
+      name: 'Slow lookup',
+      category: 'Orders',
+      secure: false,
+      contract: { input: { inputSchema: { type: 'object' } }, output: { successSchema: { type: 'object' } } },
+      config: { request: { requestUrlTemplate: 'https://orders.example.com/${input.id}', requestType: 'GET' }, timeoutSeconds: 30 },
+    });
+    emulator.control.addFault({ route: 'POST /api/v2/integrations/actions/{id}/test', kind: 'latency', latencyMs: 600, times: 1 });
+    await expect(actions.testAction(id, { id: 'A-1' })).resolves.toMatchObject({ success: true });
+    emulator.control.addFault({ route: 'GET /api/v2/integrations/actions/{id}', kind: 'latency', latencyMs: 600, times: 5 });
+    await expect(actions.getAction(id)).rejects.toMatchObject({ code: 'Timeout' });
+  });
 });
