@@ -36,6 +36,13 @@ const TERRAFORM_PARALLELISM = 10;
  */
 export const FEWEST_CALLS_PER_ACTION = 4;
 
+interface Reconciles {
+  readonly actions: number;
+  readonly atReady: number;
+  readonly lastCallAfterReadyMs: number;
+  readonly integration: number;
+}
+
 /** No call for this long after all are Ready: the operator is done. */
 const QUIET_MS = 3_000;
 
@@ -78,7 +85,7 @@ export async function measureB5(context: BenchContext): Promise<FigureResult> {
     let readyCalls: RouteCounts;
     let refused: RouteCounts;
     let operatorMs: number;
-    let reconciles: number;
+    let reconciles: Reconciles;
     let baselineRun;
     try {
       await cluster.apply(namespace, [
@@ -87,7 +94,8 @@ export async function measureB5(context: BenchContext): Promise<FigureResult> {
       ]);
       await cluster.waitReady(namespace, [workload.integrationName], options.convergeTimeoutMs, 250);
       progress(`B5: integration Ready; ${n} actions at ${options.budget}/min, operator and baseline started`);
-      const reconcilesBefore = await operator.reconciles('dataaction');
+      const actionReconciles = await operator.reconciles('dataaction');
+      const integrationReconciles = await operator.integrationReconciles();
       const before = emulator.control.calls();
       baselineRun = applyActionBaseline(
         actionBaselineClient(baselineEmulator, options.budget),
@@ -101,12 +109,19 @@ export async function measureB5(context: BenchContext): Promise<FigureResult> {
       await cluster.waitReady(namespace, workload.actionNames, options.convergeTimeoutMs, 1000, DATA_ACTION_RESOURCE);
       operatorMs = performance.now() - started;
       readyCalls = callsBetween(before, emulator.control.calls());
+      const readyAt = performance.now();
+      const reconcilesAtReady = (await operator.reconciles('dataaction')) - actionReconciles;
       progress(`B5: operator converged in ${seconds(operatorMs)} s`);
       // Ready is written with the publish; the pass that reads the published action back may come after it.
       const quiet = await quietCalls(emulator, QUIET_MS);
-      operatorCalls = callsBetween(before, quiet);
-      refused = refusalsBetween(before, quiet);
-      reconciles = (await operator.reconciles('dataaction')) - reconcilesBefore;
+      operatorCalls = callsBetween(before, quiet.counts);
+      refused = refusalsBetween(before, quiet.counts);
+      reconciles = {
+        atReady: reconcilesAtReady,
+        lastCallAfterReadyMs: Math.max(0, quiet.lastChangeAt - readyAt),
+        actions: (await operator.reconciles('dataaction')) - actionReconciles,
+        integration: (await operator.integrationReconciles()) - integrationReconciles,
+      };
     } finally {
       await stopOperator(operator);
     }
@@ -128,7 +143,7 @@ export async function measureB5(context: BenchContext): Promise<FigureResult> {
 }
 
 /** The emulator's counter once it has not moved for `quietMs` (at most a minute): the operator is done. */
-async function quietCalls(emulator: Emulator, quietMs: number): Promise<CallCounts> {
+async function quietCalls(emulator: Emulator, quietMs: number): Promise<{ counts: CallCounts; lastChangeAt: number }> {
   const deadline = performance.now() + 60_000;
   let last = emulator.control.calls();
   let since = performance.now();
@@ -138,7 +153,7 @@ async function quietCalls(emulator: Emulator, quietMs: number): Promise<CallCoun
     if (now.total !== last.total) since = performance.now();
     last = now;
   }
-  return last;
+  return { counts: last, lastChangeAt: since };
 }
 
 /** Calls answered with an error status, by route and status ("POST /x 409"). */
@@ -158,7 +173,7 @@ function report(
   budget: number,
   operatorMs: number,
   operator: { readonly ready: RouteCounts; readonly quiet: RouteCounts; readonly refused: RouteCounts },
-  reconciles: number,
+  reconciles: Reconciles,
   baselineMs: number,
   baselineAll: RouteCounts,
 ): FigureResult {
@@ -201,12 +216,15 @@ function report(
       ],
       widths,
     ),
-    row(['reconciles per action', per(reconciles, n), '-', ''], widths),
+    row(['reconciles per action (until quiet)', per(reconciles.actions, n), '-', ''], widths),
+    row(['  of them by the time all were Ready', per(reconciles.atReady, n), '', ''], widths),
+    `  the operator's last call came ${seconds(reconciles.lastCallAfterReadyMs)} s after all were Ready`,
     `  for reference: ${FEWEST_CALLS_PER_ACTION} calls x ${n} / ${budget} per min = ${seconds(boundMs)} s ` +
       `(create as a draft, validate, publish, one read); operator ${ratio(operatorMs, boundMs)}x, baseline ${ratio(baselineMs, boundMs)}x ` +
       `(the baseline neither validates nor publishes)`,
     `  answered 4xx/5xx to the operator: ${listed(operator.refused)}`,
-    `  left out (the integration's own calls, logins): operator ${listed(op.other)}; baseline ${listed(base.other)}`,
+    `  left out (the integration's own calls, logins): operator ${listed(op.other)} ` +
+      `(the integration reconciled ${reconciles.integration} times meanwhile); baseline ${listed(base.other)}`,
     '  calls per action by route:',
     ...routesOf(op.actions, base.actions).map(byRoute),
   ];
