@@ -85,18 +85,24 @@ export class BenchCluster {
     await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
-  /** Polls until every named integration is Ready; throws after `timeoutMs` with the ones that are not. */
-  async waitReady(namespace: string, names: readonly string[], timeoutMs: number, pollMs = 500): Promise<Json[]> {
+  /** Polls until every named integration (or DataAction) is Ready; throws after `timeoutMs` with the ones that are not. */
+  async waitReady(
+    namespace: string,
+    names: readonly string[],
+    timeoutMs: number,
+    pollMs = 500,
+    resource: ResourceRef = DATA_ACTION_INTEGRATION_RESOURCE,
+  ): Promise<Json[]> {
     const wanted = new Set(names);
     const started = performance.now();
     for (;;) {
-      const items = (await this.listIntegrations(namespace)).filter((i) => wanted.has(i.metadata.name as string));
+      const items = (await this.list(namespace, resource)).filter((i) => wanted.has(i.metadata.name as string));
       if (items.filter((i) => readyOf(i) === 'True').length === wanted.size) return items;
       if (performance.now() - started > timeoutMs) {
         const stuck = items
           .filter((i) => readyOf(i) !== 'True')
           .map((i) => `${i.metadata.name}: ${JSON.stringify(i.status?.conditions ?? [])}`);
-        throw new Error(`${stuck.length} integrations were not Ready after ${timeoutMs} ms:\n${stuck.slice(0, 10).join('\n')}`);
+        throw new Error(`${stuck.length} ${resource.plural} were not Ready after ${timeoutMs} ms:\n${stuck.slice(0, 10).join('\n')}`);
       }
       await sleep(pollMs);
     }
@@ -125,11 +131,12 @@ export class BenchCluster {
   }
 
   async listIntegrations(namespace: string): Promise<Json[]> {
-    const list = await this.transport.request<{ items: Json[] }>({
-      method: 'GET',
-      path: collectionPath(DATA_ACTION_INTEGRATION_RESOURCE, namespace),
-    });
-    return list.items;
+    return this.list(namespace, DATA_ACTION_INTEGRATION_RESOURCE);
+  }
+
+  private async list(namespace: string, resource: ResourceRef): Promise<Json[]> {
+    const list = await this.transport.request<{ items: Json[] | null }>({ method: 'GET', path: collectionPath(resource, namespace) });
+    return list.items ?? [];
   }
 
   async setSecretValue(namespace: string, name: string, key: string, value: string): Promise<void> {

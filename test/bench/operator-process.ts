@@ -104,11 +104,16 @@ export class OperatorProcess {
 
   /** Reconciles of DataActionIntegrations so far, from the operator's own Prometheus counter. */
   async integrationReconciles(): Promise<number> {
+    return this.reconciles('dataactionintegration');
+  }
+
+  /** Reconciles by one controller (`dataactionintegration`, `dataaction`) so far, every result. */
+  async reconciles(controller: string): Promise<number> {
     if (this.ports === undefined) throw new Error('The operator has not said which metrics port it bound');
     const text = await (await fetch(`http://127.0.0.1:${this.ports.metrics}/metrics`)).text();
     let total = 0;
     for (const line of text.split('\n')) {
-      if (line.startsWith('controller_runtime_reconcile_total{') && line.includes('controller="dataactionintegration"')) {
+      if (line.startsWith('controller_runtime_reconcile_total{') && line.includes(`controller="${controller}"`)) {
         total += Number(line.slice(line.lastIndexOf(' ') + 1));
       }
     }

@@ -1,4 +1,4 @@
-// `npm run bench`: the figures B1-B4 of issue 13, each against the Terraform-style baseline where it has
+// `npm run bench`: the figures B1-B4 of issue 13 and B5 of issue 12, each against the Terraform-style baseline where it has
 // one, in one run on one testbed (kube-apiserver + etcd) and in-process emulators. Prints figures; asserts
 // nothing. See README.md.
 import { cpus, loadavg } from 'node:os';
@@ -8,6 +8,7 @@ import { measureB1 } from './b1.ts';
 import { measureB2 } from './b2.ts';
 import { measureB3 } from './b3.ts';
 import { measureB4 } from './b4.ts';
+import { measureB5 } from './b5.ts';
 import { BenchCluster } from './cluster.ts';
 import { startedOperators, type BenchContext, type FigureResult } from './context.ts';
 import { BENCH_USAGE, BenchFlagError, parseBenchFlags, type BenchOptions, type Figure } from './flags.ts';
@@ -21,6 +22,7 @@ const MEASURES: Readonly<Record<Figure, (context: BenchContext) => Promise<Figur
   B2: measureB2,
   B3: measureB3,
   B4: measureB4,
+  B5: measureB5,
 };
 
 async function main(): Promise<number> {

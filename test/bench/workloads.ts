@@ -119,3 +119,44 @@ function readSample(file: string): Json[] {
 function sortSecretsFirst(objects: Json[]): Json[] {
   return [...objects.filter((o) => o.kind === 'Secret'), ...objects.filter((o) => o.kind !== 'Secret')];
 }
+
+/** B5's org: one Web services integration (the sample, with its Secret) and `count` DataActions on it. */
+export interface ActionWorkload {
+  readonly orgName: string;
+  /** The integration's Secret, then the integration. */
+  readonly integrationObjects: readonly Json[];
+  readonly integrationName: string;
+  /** The success templates' ConfigMap, then the DataActions. */
+  readonly actionObjects: readonly Json[];
+  readonly actionNames: readonly string[];
+}
+
+/**
+ * One Web services integration and `count` copies of the Web services action sample (order-status.yaml) on
+ * it, each with its own name and display name and an inline request template; they share the sample's
+ * success-template ConfigMap, as actions of one service usually do.
+ */
+export function actionWorkload(orgName: string, count: number): ActionWorkload {
+  const [integration, secret] = readSample('web-services.yaml').map((o) => structuredClone(o));
+  if (integration?.kind !== 'DataActionIntegration' || secret?.kind !== 'Secret') throw new Error('web-services.yaml changed its shape');
+  integration.spec.organizationRef.name = orgName;
+  const [action, configMap] = readSample(join('actions', 'order-status.yaml'));
+  if (action?.kind !== 'DataAction' || configMap?.kind !== 'ConfigMap') throw new Error('actions/order-status.yaml changed its shape');
+  const actions: Json[] = [];
+  for (let i = 1; i <= count; i += 1) {
+    const suffix = `-${String(i).padStart(3, '0')}`;
+    const copy = structuredClone(action);
+    copy.metadata.name = `${action.metadata.name as string}${suffix}`;
+    copy.spec.integrationRef.name = integration.metadata.name;
+    copy.spec.displayName = `${action.spec.displayName as string}${suffix}`;
+    copy.spec.request.requestTemplate = '${input.rawRequest}';
+    actions.push(copy);
+  }
+  return {
+    orgName,
+    integrationObjects: [secret, integration],
+    integrationName: integration.metadata.name as string,
+    actionObjects: [configMap, ...actions],
+    actionNames: actions.map((a) => a.metadata.name as string),
+  };
+}

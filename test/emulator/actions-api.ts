@@ -149,6 +149,21 @@ function remove(context: EmulatorContext, request: ApiRequest): void {
   actionsOf(context).delete(action.id);
 }
 
+/**
+ * GET .../templates/{fileName}: the published action's request or success template, as the Terraform provider
+ * reads them after each create and read (`requesttemplate.vm`, `successtemplate.vm`, SDK
+ * `getIntegrationsActionTemplate`). The platform answers the raw text; here it is a JSON string, which is all
+ * a count of calls needs.
+ */
+function template(context: EmulatorContext, request: ApiRequest): string {
+  const action = findAction(context, request.params.id ?? '');
+  const config = action.config as { request?: { requestTemplate?: unknown }; response?: { successTemplate?: unknown } };
+  const fileName = request.params.fileName ?? '';
+  if (fileName !== 'requesttemplate.vm' && fileName !== 'successtemplate.vm') throw notFound('a template', fileName);
+  const text = fileName === 'requesttemplate.vm' ? config.request?.requestTemplate : config.response?.successTemplate;
+  return typeof text === 'string' ? text : '';
+}
+
 function createDraft(context: EmulatorContext, request: ApiRequest): unknown {
   const action = findAction(context, request.params.id ?? '');
   if (action.draft !== undefined) {
@@ -208,6 +223,7 @@ export function actionRoutes(context: EmulatorContext): Route[] {
     route('POST', PATH, (r) => create(context, r)),
     route('GET', `${PATH}/{id}`, (r) => render(context, r.params.id ?? '', findAction(context, r.params.id ?? ''), r.query)),
     route('PATCH', `${PATH}/{id}`, (r) => patch(context, r)),
+    route('GET', `${PATH}/{id}/templates/{fileName}`, (r) => template(context, r)),
     route('DELETE', `${PATH}/{id}`, (r) => remove(context, r), 204),
     route('POST', `${PATH}/{id}/draft`, (r) => createDraft(context, r)),
     route('GET', `${PATH}/{id}/draft`, (r) => render(context, r.params.id ?? '', draftOf(r).draft, r.query)),

@@ -52,6 +52,16 @@ describe('creating and reading actions', () => {
     expect(full.body.config.request.requestType).toBe('GET');
   });
 
+  it('serves the published request and success templates by file name, and no other name', async () => {
+    const api = await connect(await start());
+    const body = lookup(await integration(api));
+    (body.config as { request: Record<string, unknown> }).request.requestTemplate = '${input.rawRequest}';
+    const { id } = (await api('POST', ACTIONS, body)).body;
+    expect((await api('GET', `${ACTIONS}/${id}/templates/requesttemplate.vm`)).body).toBe('${input.rawRequest}');
+    expect((await api('GET', `${ACTIONS}/${id}/templates/successtemplate.vm`)).body).toBe('{"status": ${status}}');
+    expect((await api('GET', `${ACTIONS}/${id}/templates/other.vm`)).status).toBe(404);
+  });
+
   it('refuses a second action of one name on one integration, naming the field', async () => {
     const api = await connect(await start());
     const integrationId = await integration(api);
