@@ -1,7 +1,7 @@
 // Which change sends which DataActions, and which integration, to their controllers.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import type { DataActionIntegrationObject, DataActionObject } from '../../src/api/index.ts';
+import { ACTION_MISSING_SINCE_ANNOTATION, type DataActionIntegrationObject, type DataActionObject } from '../../src/api/index.ts';
 import { mapActionEventsToKeys, refersToTemplateConfigMap } from '../../src/action-event-mapping.ts';
 import type { Priority } from '../../src/lib/priority.ts';
 import { FakeInformer } from './fake-informer.ts';
@@ -94,6 +94,14 @@ describe('mapping events to DataAction keys', () => {
     const { keys, actions } = wire();
     actions.delete(action('lookup', 'orders'));
     expect(keys).toEqual(['da team-a/lookup', 'dai team-a/orders']);
+  });
+
+  it("sends nothing for the operator's own 404 mark on an action: the reconcile that wrote it looks again by itself", () => {
+    const { keys, actions } = wire();
+    const marked = action('lookup', 'orders');
+    marked.metadata = { ...marked.metadata, annotations: { [ACTION_MISSING_SINCE_ANNOTATION]: '2026-11-29T10:00:00.000Z' } };
+    actions.update(action('lookup', 'orders'), marked);
+    expect(keys).toEqual([]);
   });
 
   it('sends an action whose spec changed', () => {
