@@ -2,9 +2,9 @@
 // create is under way, either after the platform committed it but before its answer arrived, or while the
 // call is still in flight. The next operator must find the action by the creation marker it carries (or wait
 // while it may still appear) and never create a second one. The integrations' version is
-// robustness-crash.test.ts.
+// robustness-crash.test.ts. A 404 on a freshly created action is not believed at once either.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID_ANNOTATION } from '../../src/api/data-action.ts';
+import { ACTION_ID_ANNOTATION, ACTION_MISSING_SINCE_ANNOTATION } from '../../src/api/data-action.ts';
 import { ANNOTATIONS } from '../../src/api/group.ts';
 import { connect } from '../emulator/harness.ts';
 import type { FaultSpec } from '../emulator/index.ts';
@@ -141,5 +141,35 @@ describe('a crash while a DataAction is being created', () => {
     const stored = await platformActions(p);
     expect(stored.map((a) => a.id)).toEqual([ready.status.actionId]);
     expect(stored[0]?.name).toBe(DISPLAY_NAME);
+  }, 240_000);
+});
+
+// Reads right after a write may lag: a GET by id that answers 404 just after the action was created must not
+// be taken as "deleted by hand", which would create a second action.
+describe('a 404 on the action right after its create', () => {
+  let platform: Platform | undefined;
+
+  afterEach(async () => {
+    await stopAllOperators();
+    await platform?.emulator.close();
+    platform = undefined;
+  });
+
+  it('keeps the recorded id through the 404s, creates exactly once, and reaches Ready', async () => {
+    // Listings lag too, so neither the action's name nor its creation marker shows it for a while.
+    const p = await startPlatform({ requestsPerMinute: 3000, listLagMs: 12_000 });
+    platform = p;
+    const namespace = await createTestNamespace('action-lagging-read');
+    p.emulator.control.addFault({ route: 'GET /api/v2/integrations/actions/{id}', kind: 'status', status: 404, times: 3 });
+    const operator = startOperator({ namespaces: [namespace] });
+    await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD }), orderStatus]);
+
+    const ready = await waitForActionReady(namespace);
+    expect(p.emulator.control.faults()).toEqual([]);
+    expect(platformCalls(p, CREATE_ACTION)).toBe(1);
+    expect((await platformActions(p)).map((a) => a.id)).toEqual([ready.status.actionId]);
+    expect(ready.metadata.annotations[ACTION_ID_ANNOTATION]).toBe(ready.status.actionId);
+    expect(ready.metadata.annotations[ACTION_MISSING_SINCE_ANNOTATION]).toBeUndefined();
+    expect(leaks(operator.lines, [PASSWORD, 'emulator-secret'])).toEqual([]);
   }, 240_000);
 });

@@ -20,6 +20,8 @@ const PATH = '/api/v2/integrations/actions';
 export interface StoredAction extends ActionFields {
   readonly id: string;
   readonly integrationId: string;
+  /** When listings start to show it: `listLagMs` after an API create, as for integrations. */
+  readonly listedFrom?: number;
   version: number;
   draft?: (ActionFields & { version: number }) | undefined;
 }
@@ -107,7 +109,8 @@ function create(context: EmulatorContext, request: ApiRequest): unknown {
   const problems = validateAction(fields);
   if (problems.length > 0) throw badRequest(problems.map((p) => p.message).join('; '), 'contract');
   nameTaken(context, integrationId, fields.name, undefined);
-  const action: StoredAction = { id: randomUUID(), integrationId, version: 1, ...fields };
+  const listedFrom = context.clock.now() + context.store.timing.listLagMs;
+  const action: StoredAction = { id: randomUUID(), integrationId, listedFrom, version: 1, ...fields };
   actionsOf(context).set(action.id, action);
   context.store.noteCreate(action.id);
   return render(context, action.id, action, everything);
@@ -116,7 +119,8 @@ function create(context: EmulatorContext, request: ApiRequest): unknown {
 function list(context: EmulatorContext, request: ApiRequest): unknown {
   const { query } = request;
   const page = parsePageRequest(query, ACTIONS_PAGE_SIZE_DEFAULT);
-  let found = [...actionsOf(context).values()];
+  const now = context.clock.now();
+  let found = [...actionsOf(context).values()].filter((a) => (a.listedFrom ?? 0) <= now);
   const filters: Array<[string, (a: StoredAction, value: string) => boolean]> = [
     ['category', (a, v) => a.category === v],
     ['name', (a, v) => a.name === v],

@@ -37,6 +37,16 @@ describe('creating and reading actions', () => {
     expect((await api('GET', `${ACTIONS}/${id}`)).body.name).toBe('Get order');
   });
 
+  it('leaves a new action out of listings for listLagMs while GET by id finds it', async () => {
+    const emulator = await start({ listLagMs: 2_000 });
+    const api = await connect(emulator);
+    const { id } = (await api('POST', ACTIONS, lookup(await integration(api)))).body;
+    expect(entityIds((await api('GET', `${ACTIONS}?name=${encodeURIComponent('Get order')}`)).body)).toEqual([]);
+    expect((await api('GET', `${ACTIONS}/${id}`)).status).toBe(200);
+    emulator.control.advanceClock(2_000);
+    expect(entityIds((await api('GET', ACTIONS)).body)).toEqual([id]);
+  });
+
   it('creates a published action at version 1 in the Action shape', async () => {
     const api = await connect(await start());
     const created = await api('POST', ACTIONS, lookup(await integration(api)));

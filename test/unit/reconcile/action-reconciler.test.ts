@@ -160,8 +160,8 @@ describe('reconciling a DataAction', () => {
   });
 
   it('keeps the id it recorded through 404s right after its create, and creates exactly once', async () => {
-    // Reads right after a write lag: GET by id answers 404 for 20 s after the create.
-    s.h.emulator.control.setConsistency({ readAfterWriteLagMs: 20_000 });
+    // Reads right after a write lag: GET by id answers 404 for 20 s after the create, and listings miss it as long.
+    s.h.emulator.control.setConsistency({ readAfterWriteLagMs: 20_000, listLagMs: 20_000 });
     dataAction(s);
     await reconcileAction(s.deps, NAMESPACE, 'lookup');
     const id = statusOf(s).actionId;
