@@ -5,6 +5,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   ACTION_ID_ANNOTATION,
+  ACTION_MISSING_SINCE_ANNOTATION,
   ANNOTATIONS,
   CONDITION_TYPES,
   type DataActionIntegrationObject,
@@ -94,6 +95,7 @@ const OPERATOR_MARKS: ReadonlySet<string> = new Set([
   ANNOTATIONS.credentialCreatePending,
   ANNOTATIONS.integrationMissingSince,
   ANNOTATIONS.credentialMissingSince,
+  ACTION_MISSING_SINCE_ANNOTATION,
 ]);
 
 /** Id annotations a user sets to adopt, and the status field where the operator records the id it writes there. */

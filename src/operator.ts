@@ -1,6 +1,6 @@
-// The operator, wiring only: informers for the three kinds and for Secrets (identity only), a controller per
-// kind, the event mapping between them (event-mapping.ts) and the reconcilers' dependencies. main.ts
-// decides when the controllers run (leader election).
+// The operator, wiring only: informers for the three kinds and for Secrets and ConfigMaps (identity only), a
+// controller per kind, the event mapping between them (event-mapping.ts, action-event-mapping.ts) and the
+// reconcilers' dependencies. main.ts decides when the controllers run (leader election).
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
@@ -15,7 +15,7 @@ import {
   type OrganizationObject,
 } from './api/index.ts';
 import { mapActionEventsToKeys } from './action-event-mapping.ts';
-import { readConfigMapData } from './kube/config-map.ts';
+import { createConfigMapInformer, readConfigMapData } from './kube/config-map.ts';
 import { ActionClients } from './reconcile/action-clients.ts';
 import { reconcileAction } from './reconcile/action-reconciler.ts';
 import { isEndpointAllowed, type Config } from './config.ts';
@@ -73,6 +73,7 @@ export function createOperator(options: OperatorOptions): Operator {
   });
   const actions = createInformer<DataActionObject>(kc, { ...scope, resource: DATA_ACTION_RESOURCE, name: DATA_ACTION_NAMES.plural });
   const secrets = createSecretInformer(kc, scope);
+  const configMaps = createConfigMapInformer(kc, scope);
   const secretData = createSecretDataCache({ metadata: secrets, fetch: (namespace, name) => readSecretData(kc, namespace, name) });
   const recorder = createEventRecorder(kc, { component: 'dataaction-operator', host: config.identity, log: kubeLog });
 
@@ -117,6 +118,7 @@ export function createOperator(options: OperatorOptions): Operator {
     beforeStart: () => !started.controllers,
     actions,
     integrations,
+    configMaps,
     actionQueue: daController,
     integrationQueue: daiController,
   });
@@ -130,7 +132,7 @@ export function createOperator(options: OperatorOptions): Operator {
     onSecretDeleted: (secret) => secretData.forget(secret.metadata?.namespace ?? '', secret.metadata?.name ?? ''),
   });
   return lifecycle(
-    [integrations, organizations, actions, secrets],
+    [integrations, organizations, actions, secrets, configMaps],
     [orgController, daiController, daController],
     () => recorder.flush(),
     started,

@@ -149,6 +149,12 @@ export const DATA_ACTION_RESOURCE = { group: GROUP, version: VERSION, plural: DA
 /** `dataactions.dev/action-id`: set by a user to adopt an existing action; written by the operator after a create. */
 export const ACTION_ID_ANNOTATION = `${GROUP}/action-id`;
 
+/**
+ * `dataactions.dev/action-missing-since`: when the action the operator recorded first answered 404 (an RFC 3339
+ * time); the 404 is believed only once it persists, as for integrations (`integration-missing-since`).
+ */
+export const ACTION_MISSING_SINCE_ANNOTATION = `${GROUP}/action-missing-since`;
+
 export const DATA_ACTION_PRINTER_COLUMNS = [
   { name: 'Integration', type: 'string', jsonPath: '.spec.integrationRef.name' },
   { name: 'Name On Platform', type: 'string', jsonPath: '.status.platformName' },

@@ -2,7 +2,15 @@
 // the action's draft, which is validated before it is published: a draft the platform finds invalid is
 // never published, so the published action stays as it was.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ACTION_ID_ANNOTATION, ACTION_REASONS, ANNOTATIONS, EVENT_REASONS, FINALIZER, type DataActionStatus } from '../api/index.ts';
+import {
+  ACTION_ID_ANNOTATION,
+  ACTION_MISSING_SINCE_ANNOTATION,
+  ACTION_REASONS,
+  ANNOTATIONS,
+  EVENT_REASONS,
+  FINALIZER,
+  type DataActionStatus,
+} from '../api/index.ts';
 import { isPlatformError, provesNothingCreated, type ActionsClient, type TestExecutionResult } from '../platform/index.ts';
 import type { ActionStep } from './action-model.ts';
 import type { ActionReconcilerDeps } from './action-observe.ts';
@@ -12,6 +20,18 @@ import type { EventNote } from './model.ts';
 /** The platform's validation refused the draft; its messages say why. */
 export class DraftInvalidError extends Error {
   readonly code = ACTION_REASONS.draftInvalid;
+}
+
+/** Recording or forgetting the id ends a pending create and a 404 being confirmed alike. */
+const MARKS_CLEARED = { [ANNOTATIONS.createPending]: null, [ACTION_MISSING_SINCE_ANNOTATION]: null } as const;
+
+function sessionClient(client: ActionsClient | undefined): ActionsClient {
+  if (client === undefined) throw new Error('No platform session for this action');
+  return client;
+}
+
+function isoTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
 }
 
 export interface ActionActOutcome {
@@ -35,14 +55,11 @@ export async function actOnAction(
   const events: EventNote[] = [];
   let released = false;
   let tested: TestExecutionResult | undefined;
-  const platform = (): ActionsClient => {
-    if (client === undefined) throw new Error('No platform session for this action');
-    return client;
-  };
+  const platform = (): ActionsClient => sessionClient(client);
   const record = async (id: string): Promise<void> => {
-    // Status first, then the annotation (clearing the pending mark): observe reads either.
+    // Status first, then the annotation (clearing the pending and missing marks): observe reads either.
     await deps.actionWriter.writeStatus(current, undefined, { actionId: id });
-    current = await deps.actionWriter.annotateUnguarded(current, { [ACTION_ID_ANNOTATION]: id, [ANNOTATIONS.createPending]: null });
+    current = await deps.actionWriter.annotateUnguarded(current, { [ACTION_ID_ANNOTATION]: id, ...MARKS_CLEARED });
     status.actionId = id;
   };
   try {
@@ -78,7 +95,10 @@ export async function actOnAction(
           break;
         case 'forgetActionId':
           await deps.actionWriter.writeStatus(current, { actionId: '' }, {});
-          current = await deps.actionWriter.annotateUnguarded(current, { [ACTION_ID_ANNOTATION]: null });
+          current = await deps.actionWriter.annotateUnguarded(current, { [ACTION_ID_ANNOTATION]: null, ...MARKS_CLEARED });
+          break;
+        case 'markMissing':
+          current = await deps.actionWriter.annotateUnguarded(current, { [ACTION_MISSING_SINCE_ANNOTATION]: isoTime(step.at) });
           break;
         case 'publish': {
           const version = await publish(platform(), step);

@@ -19,7 +19,7 @@ import type {
   ObservedActionResource,
   PlatformAction,
 } from './action-model.ts';
-import { PENDING_POLL_MS } from './decide.ts';
+import { NOT_FOUND_GRACE_MS, PENDING_POLL_MS } from './decide.ts';
 import type { ConditionVerdict, EventNote } from './model.ts';
 import { failed, incompleteCreate, pendingIsYoung } from './verdicts.ts';
 
@@ -104,13 +104,14 @@ function decideLive(obs: ActionObservation): ActionDecision {
       return settle(steps, { integrationId: desired.integrationId }, creating, SYNCED_OK, [], 0);
     }
     case 'missing':
-      return decideMissing(resource, platform.id, platform.listed);
+      return decideMissing(obs, platform.id, platform.listed, finalizer);
     case 'found':
       return decideFound(obs, desired, platform.action, platform.draftVersion, platform.nameHeldBy, finalizer);
   }
 }
 
-function decideMissing(resource: ObservedActionResource, id: string, listed: boolean): ActionDecision {
+function decideMissing(obs: ActionObservation, id: string, listed: boolean, finalizer: ActionStep[]): ActionDecision {
+  const { resource, now } = obs;
   if (resource.status.actionId !== id) {
     const verdict = failed(
       TERMINAL_REASONS.invalidSpec,
@@ -118,14 +119,21 @@ function decideMissing(resource: ObservedActionResource, id: string, listed: boo
     );
     return settle([], {}, verdict, verdict, []);
   }
-  if (listed) {
-    // A read right after a write may lag: the listing still shows it.
-    const verdict = failed(RETRYABLE_REASONS.platformError, `Action ${id} answered 404 but is still listed; looking again`);
-    return settle([], {}, keptReady(resource, undefined), verdict, [], PENDING_POLL_MS);
+  const since = resource.actionMissingSince;
+  if (listed || since === undefined || now - since < NOT_FOUND_GRACE_MS) {
+    // A 404 for an id the operator recorded is believed only once it persists (reads right after a write
+    // may lag, and a listing may lag too; Crossplane's creation grace period): meanwhile the id is kept.
+    const mark: ActionStep[] = since === undefined ? [{ type: 'markMissing', at: now }] : [];
+    const verdict = failed(
+      RETRYABLE_REASONS.platformError,
+      `Action ${id} answered 404 ${listed ? 'but is still listed' : 'and is not listed'}; looking again before believing it gone`,
+    );
+    return settle([...finalizer, ...mark], {}, keptReady(resource, undefined), verdict, [], PENDING_POLL_MS);
   }
+  // It existed and stayed gone for the whole grace: deleted by hand. The spec still asks for it: make it again.
   const message = `Action ${id} was deleted on the platform; creating it again`;
   return settle(
-    [{ type: 'forgetActionId' }],
+    [...finalizer, { type: 'forgetActionId' }],
     { actionId: undefined, version: undefined, platformName: undefined },
     { status: 'False', reason: READY_REASONS.creating, message },
     SYNCED_OK,
@@ -153,7 +161,10 @@ function decideFound(
     return settle([], {}, verdict, verdict, []);
   }
   const record: ActionStep[] =
-    resource.annotatedId === action.id && resource.status.actionId === action.id && resource.createPendingSince === undefined
+    resource.annotatedId === action.id &&
+    resource.status.actionId === action.id &&
+    resource.createPendingSince === undefined &&
+    resource.actionMissingSince === undefined
       ? []
       : [{ type: 'recordActionId', id: action.id }];
   const status = { actionId: action.id, integrationId: desired.integrationId, platformName: desired.content.name };

@@ -13,6 +13,8 @@ export interface ObservedActionResource {
   readonly annotatedId: string | undefined;
   /** `dataactions.dev/create-pending`, as epoch ms. */
   readonly createPendingSince: number | undefined;
+  /** `dataactions.dev/action-missing-since`, as epoch ms: when the recorded action first answered 404. */
+  readonly actionMissingSince: number | undefined;
   readonly deletionPolicy: DeletionPolicy;
   /** spec.test.input, when a test is asked for. */
   readonly testInput: Readonly<Record<string, unknown>> | undefined;
@@ -48,7 +50,10 @@ export type ObservedActionPlatform =
       readonly draftVersion: number | undefined;
       readonly nameHeldBy: string | undefined;
     }
-  /** The recorded or annotated id answered 404; `listed`: a listing still shows it (a read that lags). */
+  /**
+   * The recorded or annotated id answered 404; `listed`: a listing still shows it under its name or its
+   * creation marker (a read that lags).
+   */
   | { readonly kind: 'missing'; readonly id: string; readonly listed: boolean }
   /** No id known: the integration's actions searched for this resource's creation marker. */
   | { readonly kind: 'searched'; readonly markerMatch: string | undefined };
@@ -68,6 +73,8 @@ export type ActionStep =
   | { readonly type: 'createAction'; readonly integrationId: string; readonly content: ActionContent }
   | { readonly type: 'recordActionId'; readonly id: string }
   | { readonly type: 'forgetActionId' }
+  /** Sets the time (epoch ms) the grace for a 404 is counted from; recording or forgetting the id clears it. */
+  | { readonly type: 'markMissing'; readonly at: number }
   /** Writes the content to the action's draft (making one when `draftVersion` is undefined), validates it, publishes it. */
   | { readonly type: 'publish'; readonly id: string; readonly content: ActionContent; readonly draftVersion: number | undefined }
   | { readonly type: 'deleteDraft'; readonly id: string }

@@ -3,6 +3,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   ACTION_ID_ANNOTATION,
+  ACTION_MISSING_SINCE_ANNOTATION,
   ACTION_REASONS,
   ANNOTATIONS,
   CONDITION_TYPES,
@@ -115,6 +116,7 @@ function observedResource(resource: DataAction): ObservedActionResource {
   const annotations = resource.metadata.annotations ?? {};
   const annotatedId = annotations[ACTION_ID_ANNOTATION]?.trim();
   const pending = Date.parse(annotations[ANNOTATIONS.createPending] ?? '');
+  const missing = Date.parse(annotations[ACTION_MISSING_SINCE_ANNOTATION] ?? '');
   return {
     uid: resource.metadata.uid ?? '',
     generation: resource.metadata.generation ?? 0,
@@ -122,6 +124,7 @@ function observedResource(resource: DataAction): ObservedActionResource {
     hasFinalizer: resource.metadata.finalizers?.includes(FINALIZER) ?? false,
     annotatedId: annotatedId === '' ? undefined : annotatedId,
     createPendingSince: Number.isNaN(pending) ? undefined : pending,
+    actionMissingSince: Number.isNaN(missing) ? undefined : missing,
     deletionPolicy: resource.spec.deletionPolicy,
     testInput: resource.spec.test?.input,
     status: resource.status ?? {},
@@ -207,11 +210,20 @@ async function observePlatform(
     return { kind: 'found', action: observed, draftVersion: draft?.version, nameHeldBy };
   } catch (error) {
     if (!(isPlatformError(error) && error.code === 'NotFound')) throw error;
-    const listed =
-      resource.status.actionId === id &&
-      (await client.listActions({ name: resource.status.platformName ?? wantedName })).some((a) => a.id === id);
-    return { kind: 'missing', id, listed };
+    return { kind: 'missing', id, listed: resource.status.actionId === id && (await stillListed(client, resource, id, wantedName)) };
   }
+}
+
+/**
+ * Whether a listing still shows the recorded action that answered 404: under the name it was published with,
+ * or, until its first publish, under the creation marker it was created with.
+ */
+async function stillListed(client: ActionsClient, resource: ObservedActionResource, id: string, wantedName: string): Promise<boolean> {
+  const names = new Set([resource.status.platformName ?? wantedName, actionMarkerName(wantedName, resource.uid)]);
+  for (const name of names) {
+    if ((await client.listActions({ name })).some((a) => a.id === id)) return true;
+  }
+  return false;
 }
 
 function toPlatformAction(action: Action): PlatformAction {

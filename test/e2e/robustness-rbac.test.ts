@@ -144,8 +144,8 @@ describe('the operator under the shipped RBAC', () => {
       'dataactions.dataactions.dev': 'get list patch watch',
       'dataactions.dataactions.dev/status': 'get patch',
       secrets: 'get list watch',
-      // A DataAction's templates may come from a ConfigMap key: read by name only.
-      configmaps: 'get',
+      // A DataAction's templates may come from a ConfigMap key: watched as metadata, read by name.
+      configmaps: 'get list watch',
       'events.events.k8s.io': 'create patch',
       events: 'create patch',
       // Read on deletion, to orphan instead of delete while the CRD itself is being deleted (two CRDs only).

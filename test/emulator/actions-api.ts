@@ -20,6 +20,8 @@ const PATH = '/api/v2/integrations/actions';
 export interface StoredAction extends ActionFields {
   readonly id: string;
   readonly integrationId: string;
+  /** When listings start to show it: `listLagMs` after an API create, as for integrations. */
+  readonly listedFrom?: number;
   version: number;
   draft?: (ActionFields & { version: number }) | undefined;
 }
@@ -45,10 +47,21 @@ function findAction(context: EmulatorContext, id: string): StoredAction {
   return found;
 }
 
+/** A GET by id: right after an API create it answers 404 for `readAfterWriteLagMs`, as for integrations. */
+function readAction(context: EmulatorContext, id: string): StoredAction {
+  if (context.store.readLagsCreate(id)) throw notFound('an action', id);
+  return findAction(context, id);
+}
+
 function findDraft(context: EmulatorContext, id: string): StoredAction & { draft: NonNullable<StoredAction['draft']> } {
   const action = findAction(context, id);
   if (action.draft === undefined) throw notFound('a draft of action', id);
   return action as StoredAction & { draft: NonNullable<StoredAction['draft']> };
+}
+
+function readDraft(context: EmulatorContext, id: string): StoredAction & { draft: NonNullable<StoredAction['draft']> } {
+  readAction(context, id);
+  return findDraft(context, id);
 }
 
 /** The Action model; the contract with expand=contract, the config with includeConfig=true. */
@@ -96,15 +109,18 @@ function create(context: EmulatorContext, request: ApiRequest): unknown {
   const problems = validateAction(fields);
   if (problems.length > 0) throw badRequest(problems.map((p) => p.message).join('; '), 'contract');
   nameTaken(context, integrationId, fields.name, undefined);
-  const action: StoredAction = { id: randomUUID(), integrationId, version: 1, ...fields };
+  const listedFrom = context.clock.now() + context.store.timing.listLagMs;
+  const action: StoredAction = { id: randomUUID(), integrationId, listedFrom, version: 1, ...fields };
   actionsOf(context).set(action.id, action);
+  context.store.noteCreate(action.id);
   return render(context, action.id, action, everything);
 }
 
 function list(context: EmulatorContext, request: ApiRequest): unknown {
   const { query } = request;
   const page = parsePageRequest(query, ACTIONS_PAGE_SIZE_DEFAULT);
-  let found = [...actionsOf(context).values()];
+  const now = context.clock.now();
+  let found = [...actionsOf(context).values()].filter((a) => (a.listedFrom ?? 0) <= now);
   const filters: Array<[string, (a: StoredAction, value: string) => boolean]> = [
     ['category', (a, v) => a.category === v],
     ['name', (a, v) => a.name === v],
@@ -221,12 +237,12 @@ export function actionRoutes(context: EmulatorContext): Route[] {
   return [
     route('GET', PATH, (r) => list(context, r)),
     route('POST', PATH, (r) => create(context, r)),
-    route('GET', `${PATH}/{id}`, (r) => render(context, r.params.id ?? '', findAction(context, r.params.id ?? ''), r.query)),
+    route('GET', `${PATH}/{id}`, (r) => render(context, r.params.id ?? '', readAction(context, r.params.id ?? ''), r.query)),
     route('PATCH', `${PATH}/{id}`, (r) => patch(context, r)),
     route('GET', `${PATH}/{id}/templates/{fileName}`, (r) => template(context, r)),
     route('DELETE', `${PATH}/{id}`, (r) => remove(context, r), 204),
     route('POST', `${PATH}/{id}/draft`, (r) => createDraft(context, r)),
-    route('GET', `${PATH}/{id}/draft`, (r) => render(context, r.params.id ?? '', draftOf(r).draft, r.query)),
+    route('GET', `${PATH}/{id}/draft`, (r) => render(context, r.params.id ?? '', readDraft(context, r.params.id ?? '').draft, r.query)),
     route('PATCH', `${PATH}/{id}/draft`, (r) => patchDraft(context, r)),
     route('DELETE', `${PATH}/{id}/draft`, (r) => (findAction(context, draftOf(r).id).draft = undefined), 204),
     route('GET', `${PATH}/{id}/draft/validation`, (r) => {

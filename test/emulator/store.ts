@@ -115,7 +115,12 @@ export class Store {
     return stale !== undefined && stale.until > this.clock.now() ? stale.record : found;
   }
 
-  /** Called when an API call creates an integration or credential: GET by id misses it for a while. */
+  /** Whether a GET by id of something an API call created (an action too) still misses it: the read lags the create. */
+  readLagsCreate(id: string): boolean {
+    return this.isHidden(id);
+  }
+
+  /** Called when an API call creates an integration, credential or action: GET by id misses it for a while. */
   noteCreate(id: string): void {
     const lagMs = this.timingNow.readAfterWriteLagMs;
     if (lagMs > 0) this.hiddenUntil.set(id, this.clock.now() + lagMs);

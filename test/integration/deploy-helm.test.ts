@@ -160,6 +160,8 @@ describe('deploy/chart with the real helm', () => {
       (await runKubectl(cp.kubectl, cp.kubeconfigPath, ['auth', 'can-i', ...args, '--as', sa])).stdout.trim();
     expect(await can(['list', 'secrets', '-n', 'team-a'])).toBe('yes');
     expect(await can(['list', 'secrets', '-n', 'default'])).toBe('no');
+    expect(await can(['watch', 'configmaps', '-n', 'team-a'])).toBe('yes');
+    expect(await can(['watch', 'configmaps', '-n', 'default'])).toBe('no');
     expect(await can(['get', 'customresourcedefinitions.apiextensions.k8s.io/dataactionintegrations.dataactions.dev'])).toBe('yes');
     expect(JSON.parse(await kubectl(['get', 'deployment', RELEASE, '-n', NS, '-o', 'json'])).spec.replicas).toBe(3);
 

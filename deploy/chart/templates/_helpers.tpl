@@ -43,10 +43,11 @@ app.kubernetes.io/component: controller
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch"]
-# A DataAction's templates may come from a ConfigMap key: only referenced ones are read, with GET.
+# A DataAction's templates may come from a ConfigMap key: ConfigMaps are watched as metadata only (an edited
+# template re-queues the actions using it); only referenced ones are read.
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["get"]
+  verbs: ["get", "list", "watch"]
 # The event recorder writes events.k8s.io/v1 or, on fallback, core v1 Events.
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]

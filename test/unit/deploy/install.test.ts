@@ -160,7 +160,7 @@ describe('deploy/install.yaml', () => {
       { apiGroups: ['dataactions.dev'], resources: ['dataactionintegrations', 'genesyscloudorganizations', 'dataactions'], verbs: ['get', 'list', 'watch', 'patch'] },
       { apiGroups: ['dataactions.dev'], resources: ['dataactionintegrations/status', 'genesyscloudorganizations/status', 'dataactions/status'], verbs: ['get', 'patch'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['events.k8s.io', ''], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get'] },
     ]));

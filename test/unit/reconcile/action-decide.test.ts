@@ -7,7 +7,7 @@ import type {
   ObservedActionResource,
   PlatformAction,
 } from '../../../src/reconcile/action-model.ts';
-import { CREATE_GRACE_MS } from '../../../src/reconcile/decide.ts';
+import { CREATE_GRACE_MS, NOT_FOUND_GRACE_MS } from '../../../src/reconcile/decide.ts';
 
 const NOW = Date.parse('2026-11-29T10:00:00Z');
 const UID = '5b2f0c1e-0000-4000-8000-0000000000aa';
@@ -28,6 +28,7 @@ function resource(over: Partial<ObservedActionResource> = {}): ObservedActionRes
     hasFinalizer: true,
     annotatedId: undefined,
     createPendingSince: undefined,
+    actionMissingSince: undefined,
     deletionPolicy: 'Delete',
     testInput: undefined,
     status: {},
@@ -143,22 +144,68 @@ describe('deciding a DataAction', () => {
       synced: 'InvalidSpec',
     },
     {
-      scenario: 'creates again an action deleted by hand',
+      scenario: 'creates again an action deleted by hand, once its 404 has lasted the grace period',
       obs: observe({
-        resource: resource({ annotatedId: 'act-1', status: { actionId: 'act-1' } }),
+        resource: resource({ annotatedId: 'act-1', actionMissingSince: NOW - NOT_FOUND_GRACE_MS, status: { actionId: 'act-1' } }),
         platform: { kind: 'missing', id: 'act-1', listed: false },
       }),
       steps: ['forgetActionId'],
       ready: 'Creating',
     },
     {
-      scenario: 'does not believe a 404 for an action a listing still shows',
+      scenario: 'does not believe the first 404 of the action it recorded: marks when it began, keeps the id, creates nothing',
       obs: observe({
         resource: resource({ annotatedId: 'act-1', status: { actionId: 'act-1' } }),
+        platform: { kind: 'missing', id: 'act-1', listed: false },
+      }),
+      steps: ['markMissing'],
+      synced: 'PlatformError',
+    },
+    {
+      scenario: 'does not believe a 404 right after its create, when the status has only the id and no listing shows it yet',
+      obs: observe({
+        resource: resource({ annotatedId: 'act-1', status: { actionId: 'act-1', integrationId: 'int-1' } }),
+        platform: { kind: 'missing', id: 'act-1', listed: false },
+      }),
+      steps: ['markMissing'],
+      ready: 'Creating',
+      synced: 'PlatformError',
+    },
+    {
+      scenario: 'keeps looking while the 404 is younger than the grace period',
+      obs: observe({
+        resource: resource({ annotatedId: 'act-1', actionMissingSince: NOW - NOT_FOUND_GRACE_MS + 1, status: { actionId: 'act-1' } }),
+        platform: { kind: 'missing', id: 'act-1', listed: false },
+      }),
+      steps: [],
+      synced: 'PlatformError',
+    },
+    {
+      scenario: 'does not believe a 404 for an action a listing still shows',
+      obs: observe({
+        resource: resource({ annotatedId: 'act-1', actionMissingSince: NOW - 1000, status: { actionId: 'act-1' } }),
         platform: { kind: 'missing', id: 'act-1', listed: true },
       }),
       steps: [],
       synced: 'PlatformError',
+    },
+    {
+      scenario: 'does not believe a 404 for an action a listing still shows, even past the grace period',
+      obs: observe({
+        resource: resource({ annotatedId: 'act-1', actionMissingSince: NOW - 2 * NOT_FOUND_GRACE_MS, status: { actionId: 'act-1' } }),
+        platform: { kind: 'missing', id: 'act-1', listed: true },
+      }),
+      steps: [],
+      synced: 'PlatformError',
+    },
+    {
+      scenario: 'clears the 404 mark once the action answers again, recording the id it kept',
+      obs: observe({
+        resource: resource({ annotatedId: 'act-1', actionMissingSince: NOW - 1000, status: { actionId: 'act-1', version: 1 } }),
+        platform: found(published()),
+      }),
+      steps: ['recordActionId'],
+      ready: 'Published',
     },
     {
       scenario: 'says an annotated id that does not exist is a mistake to fix',
@@ -196,6 +243,31 @@ describe('deciding a DataAction', () => {
     expect(decision.steps.map((s) => s.type)).toEqual(steps);
     if (ready !== undefined) expect(decision.ready.reason).toBe(ready);
     if (synced !== undefined) expect(decision.synced.reason).toBe(synced);
+  });
+
+  it('keeps Ready and the id through a 404 it does not believe yet, marking it at the time observed', () => {
+    const decision = decideAction(
+      observe({
+        resource: resource({ annotatedId: 'act-1', status: { actionId: 'act-1', conditions: [READY_TRUE] } }),
+        platform: { kind: 'missing', id: 'act-1', listed: false },
+      }),
+    );
+    expect(decision.steps).toEqual([{ type: 'markMissing', at: NOW }]);
+    expect(decision.status).toEqual({});
+    expect(decision.ready).toMatchObject({ status: 'True', reason: 'Published' });
+    expect(decision.events).toEqual([]);
+    expect(decision.requeueAfterMs).toBeGreaterThan(0);
+  });
+
+  it('tells an action gone for the whole grace period as a Warning, and forgets its id', () => {
+    const decision = decideAction(
+      observe({
+        resource: resource({ annotatedId: 'act-1', actionMissingSince: NOW - NOT_FOUND_GRACE_MS, status: { actionId: 'act-1' } }),
+        platform: { kind: 'missing', id: 'act-1', listed: false },
+      }),
+    );
+    expect(decision.status).toMatchObject({ actionId: undefined, version: undefined });
+    expect(decision.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'ActionMissing' })]);
   });
 
   it('keeps Ready as it was while the integration is not Ready', () => {

@@ -1,10 +1,11 @@
 // The DataAction reconciler through fakes (caches, writer, Events) and the emulator as the platform.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { API_VERSION, type DataActionStatus } from '../../../src/api/index.ts';
+import { ACTION_ID_ANNOTATION, ACTION_MISSING_SINCE_ANNOTATION, API_VERSION, type DataActionStatus } from '../../../src/api/index.ts';
 import { ActionClients } from '../../../src/reconcile/action-clients.ts';
 import type { ActionReconcilerDeps } from '../../../src/reconcile/action-observe.ts';
 import { reconcileAction } from '../../../src/reconcile/action-reconciler.ts';
+import { NOT_FOUND_GRACE_MS } from '../../../src/reconcile/decide.ts';
 import { FakeCache, FakeWriter, NAMESPACE, organization, READY_ORG_STATUS, startHarness, type Harness } from './harness.ts';
 
 const ACTIONS = '/api/v2/integrations/actions';
@@ -74,6 +75,12 @@ const statusOf = (s: Setup): DataActionStatus => (s.actions.get(NAMESPACE, 'look
 const conditionOf = (s: Setup, type: string) => statusOf(s).conditions?.find((c) => c.type === type);
 
 async function platformActions(s: Setup): Promise<Array<{ id: string; name: string; version: number }>> {
+  const listing = await platformCall(s, 'GET', `${ACTIONS}?pageSize=100`);
+  return ((await listing.json()) as { entities: Array<{ id: string; name: string; version: number }> }).entities;
+}
+
+/** A call to the emulator's API with a token of the organization's client, as a person or a script makes it. */
+async function platformCall(s: Setup, method: string, path: string): Promise<Response> {
   const token = (
     (await (
       await fetch(`${s.h.emulator.baseUrl}/oauth/token`, {
@@ -86,9 +93,11 @@ async function platformActions(s: Setup): Promise<Array<{ id: string; name: stri
       })
     ).json()) as { access_token: string }
   ).access_token;
-  const listing = await fetch(`${s.h.emulator.baseUrl}${ACTIONS}?pageSize=100`, { headers: { authorization: `Bearer ${token}` } });
-  return ((await listing.json()) as { entities: Array<{ id: string; name: string; version: number }> }).entities;
+  return fetch(`${s.h.emulator.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
 }
+
+const annotationsOf = (s: Setup): Record<string, string> => s.actions.get(NAMESPACE, 'lookup')?.metadata?.annotations ?? {};
+const creates = (s: Setup): number => s.h.emulator.control.calls().byRoute[`POST ${ACTIONS}`]?.count ?? 0;
 
 describe('reconciling a DataAction', () => {
   let s: Setup;
@@ -149,4 +158,56 @@ describe('reconciling a DataAction', () => {
     for (let pass = 0; pass < 3; pass += 1) await reconcileAction(s.deps, NAMESPACE, 'lookup');
     expect(conditionOf(s, 'Ready')).toMatchObject({ status: 'True', reason: 'Published' });
   });
+
+  it('keeps the id it recorded through 404s right after its create, and creates exactly once', async () => {
+    // Reads right after a write lag: GET by id answers 404 for 20 s after the create, and listings miss it as long.
+    s.h.emulator.control.setConsistency({ readAfterWriteLagMs: 20_000, listLagMs: 20_000 });
+    dataAction(s);
+    await reconcileAction(s.deps, NAMESPACE, 'lookup');
+    const id = statusOf(s).actionId;
+    expect(id).toBeDefined();
+    for (let pass = 0; pass < 3; pass += 1) {
+      await reconcileAction(s.deps, NAMESPACE, 'lookup');
+      s.h.now += 5_000;
+    }
+    expect(conditionOf(s, 'Synced')).toMatchObject({ status: 'False', reason: 'PlatformError' });
+    expect(conditionOf(s, 'Synced')?.message).toContain(`Action ${id} answered 404`);
+    expect(annotationsOf(s)[ACTION_MISSING_SINCE_ANNOTATION]).toBeDefined();
+    expect(statusOf(s).actionId).toBe(id);
+    expect(creates(s)).toBe(1);
+
+    s.h.emulator.control.advanceClock(20_000);
+    for (let pass = 0; pass < 2; pass += 1) await reconcileAction(s.deps, NAMESPACE, 'lookup');
+    expect(conditionOf(s, 'Ready')).toMatchObject({ status: 'True', reason: 'Published' });
+    expect(await platformActions(s)).toEqual([expect.objectContaining({ id, name: 'Get order' })]);
+    expect(creates(s)).toBe(1);
+    expect(annotationsOf(s)[ACTION_MISSING_SINCE_ANNOTATION]).toBeUndefined();
+    expect(annotationsOf(s)[ACTION_ID_ANNOTATION]).toBe(id);
+    expect(s.h.events.map((e) => e.reason)).not.toContain('ActionMissing');
+  }, 20_000);
+
+  it('creates the action again once its 404 has lasted the grace period: it was deleted by hand', async () => {
+    dataAction(s);
+    for (let pass = 0; pass < 3; pass += 1) await reconcileAction(s.deps, NAMESPACE, 'lookup');
+    const first = statusOf(s).actionId;
+    expect((await platformCall(s, 'DELETE', `${ACTIONS}/${first}`)).status).toBe(204);
+
+    await reconcileAction(s.deps, NAMESPACE, 'lookup');
+    expect(creates(s)).toBe(1);
+    expect(statusOf(s).actionId).toBe(first);
+    s.h.now += NOT_FOUND_GRACE_MS - 1_000;
+    await reconcileAction(s.deps, NAMESPACE, 'lookup');
+    expect(creates(s)).toBe(1);
+
+    s.h.now += 1_000;
+    for (let pass = 0; pass < 4; pass += 1) await reconcileAction(s.deps, NAMESPACE, 'lookup');
+    expect(creates(s)).toBe(2);
+    const again = await platformActions(s);
+    expect(again).toEqual([expect.objectContaining({ name: 'Get order' })]);
+    expect(again[0]?.id).not.toBe(first);
+    expect(statusOf(s).actionId).toBe(again[0]?.id);
+    expect(conditionOf(s, 'Ready')).toMatchObject({ status: 'True', reason: 'Published' });
+    expect(annotationsOf(s)[ACTION_MISSING_SINCE_ANNOTATION]).toBeUndefined();
+    expect(s.h.events.filter((e) => e.reason === 'ActionMissing')).toHaveLength(1);
+  }, 20_000);
 });
