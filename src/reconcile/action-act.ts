@@ -11,7 +11,14 @@ import {
   FINALIZER,
   type DataActionStatus,
 } from '../api/index.ts';
-import { isPlatformError, provesNothingCreated, type ActionsClient, type TestExecutionResult } from '../platform/index.ts';
+import {
+  isPlatformError,
+  provesNothingCreated,
+  type Action,
+  type ActionContent,
+  type ActionsClient,
+  type TestExecutionResult,
+} from '../platform/index.ts';
 import type { ActionStep } from './action-model.ts';
 import type { ActionReconcilerDeps } from './action-observe.ts';
 import { CREATE_SEND_WITHIN_MS } from './decide.ts';
@@ -56,6 +63,9 @@ export async function actOnAction(
   let released = false;
   let tested: TestExecutionResult | undefined;
   const platform = (): ActionsClient => sessionClient(client);
+  // The id the createAction step of this plan got back: the later steps that name no id act on it.
+  let createdId: string | undefined;
+  const target = (id: string | undefined): string => actionOf(id, createdId);
   const record = async (id: string): Promise<void> => {
     // Status first, then the annotation (clearing the pending and missing marks): observe reads either.
     await deps.actionWriter.writeStatus(current, undefined, { actionId: id });
@@ -77,15 +87,12 @@ export async function actOnAction(
           current = await deps.actionWriter.annotate(current, { [ANNOTATIONS.createPending]: new Date(deps.now()).toISOString() });
           break;
         case 'createAction': {
-          let created;
-          try {
-            created = await platform().createAction(step.integrationId, step.content, { sendWithinMs: CREATE_SEND_WITHIN_MS });
-          } catch (error) {
-            const pending = provesNothingCreated(error) ? null : new Date(deps.now()).toISOString();
-            current = await deps.actionWriter.annotateUnguarded(current, { [ANNOTATIONS.createPending]: pending });
+          const created = await create(platform(), step).catch(async (error: unknown) => {
+            current = await deps.actionWriter.annotateUnguarded(current, { [ANNOTATIONS.createPending]: pendingAfter(deps, error) });
             throw error;
-          }
+          });
           await record(created.id);
+          createdId = created.id;
           status.version = created.version;
           events.push({ type: 'Normal', reason: EVENT_REASONS.created, message: `Created action ${created.id} on the platform` });
           break;
@@ -101,16 +108,17 @@ export async function actOnAction(
           current = await deps.actionWriter.annotateUnguarded(current, { [ACTION_MISSING_SINCE_ANNOTATION]: isoTime(step.at) });
           break;
         case 'publish': {
-          const version = await publish(platform(), step);
+          const id = target(step.id);
+          const version = await publish(platform(), id, step.content, step.draftVersion);
           status.version = version;
-          events.push({ type: 'Normal', reason: EVENT_REASONS.published, message: `Published version ${version} of action ${step.id}` });
+          events.push({ type: 'Normal', reason: EVENT_REASONS.published, message: `Published version ${version} of action ${id}` });
           break;
         }
         case 'deleteDraft':
           await ignoreNotFound(platform().deleteDraft(step.id));
           break;
         case 'test':
-          tested = await platform().testAction(step.id, step.input);
+          tested = await platform().testAction(target(step.id), step.input);
           break;
         case 'deleteAction':
           await ignoreNotFound(platform().deleteAction(step.id));
@@ -123,18 +131,34 @@ export async function actOnAction(
   return { object: current, status, events, released, tested, error: undefined };
 }
 
+/** The action a step names, or, when it names none, the one this plan created. */
+function actionOf(id: string | undefined, createdId: string | undefined): string {
+  const chosen = id ?? createdId;
+  if (chosen === undefined) throw new Error('The plan names no action and created none');
+  return chosen;
+}
+
+function create(client: ActionsClient, step: Extract<ActionStep, { type: 'createAction' }>): Promise<Action> {
+  return client.createAction(step.integrationId, step.content, { sendWithinMs: CREATE_SEND_WITHIN_MS });
+}
+
+/** After a create failed: forget the pending mark when nothing was made, restart its grace when it may have been. */
+function pendingAfter(deps: ActionReconcilerDeps, error: unknown): string | null {
+  return provesNothingCreated(error) ? null : new Date(deps.now()).toISOString();
+}
+
 /** Draft, validate, publish; returns the published version. */
-async function publish(client: ActionsClient, step: Extract<ActionStep, { type: 'publish' }>): Promise<number> {
-  const draftVersion = step.draftVersion ?? (await client.createDraft(step.id)).version ?? 0;
-  const draft = await client.updateDraft(step.id, step.content, draftVersion);
-  const validation = await client.validateDraft(step.id);
+async function publish(client: ActionsClient, id: string, content: ActionContent, existingDraft: number | undefined): Promise<number> {
+  const draftVersion = existingDraft ?? (await client.createDraft(id)).version ?? 0;
+  const draft = await client.updateDraft(id, content, draftVersion);
+  const validation = await client.validateDraft(id);
   if (validation.valid !== true) {
     const reasons = validation.errors.map((e) => e.message ?? e.code ?? 'no detail').join('; ');
     throw new DraftInvalidError(
-      `The platform refused the draft of action ${step.id}, so the published version stays: ${reasons || 'no detail given'}`,
+      `The platform refused the draft of action ${id}, so the published version stays: ${reasons || 'no detail given'}`,
     );
   }
-  const published = await client.publishDraft(step.id, draft.version ?? draftVersion);
+  const published = await client.publishDraft(id, draft.version ?? draftVersion);
   return published.version ?? 0;
 }
 

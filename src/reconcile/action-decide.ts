@@ -9,6 +9,7 @@ import {
   RETRYABLE_REASONS,
   SYNCED_REASONS,
   TERMINAL_REASONS,
+  type DataActionStatus,
 } from '../api/index.ts';
 import type { ActionContent } from '../platform/index.ts';
 import type {
@@ -95,19 +96,67 @@ function decideLive(obs: ActionObservation): ActionDecision {
       }
       if (pendingIsYoung(obs.now, resource.createPendingSince))
         return settle([], {}, creating, incompleteCreate('action'), [], PENDING_POLL_MS);
-      const content = { ...desired.content, name: actionMarkerName(desired.content.name, resource.uid) };
-      const steps: ActionStep[] = [
-        ...finalizer,
-        { type: 'markCreatePending' },
-        { type: 'createAction', integrationId: desired.integrationId, content },
-      ];
-      return settle(steps, { integrationId: desired.integrationId }, creating, SYNCED_OK, [], 0);
+      if (platform.nameHeldBy !== undefined) return nameTaken(resource, platform.nameHeldBy, desired, finalizer, {});
+      return decideCreate(obs, desired, finalizer, creating);
     }
     case 'missing':
       return decideMissing(obs, platform.id, platform.listed, finalizer);
     case 'found':
       return decideFound(obs, desired, platform.action, platform.draftVersion, platform.nameHeldBy, finalizer);
   }
+}
+
+/**
+ * Create under the marker name, then, in the same pass, rename and publish the action the create returns
+ * (its answer gives the id; a fresh action has no draft). Ready comes from the publish's answer (afterActionAct).
+ */
+function decideCreate(obs: ActionObservation, desired: DesiredAction, finalizer: ActionStep[], creating: ConditionVerdict): ActionDecision {
+  const { resource } = obs;
+  const content = { ...desired.content, name: actionMarkerName(desired.content.name, resource.uid) };
+  const steps: ActionStep[] = [
+    ...finalizer,
+    { type: 'markCreatePending' },
+    { type: 'createAction', integrationId: desired.integrationId, content },
+    { type: 'publish', id: undefined, content: desired.content, draftVersion: undefined },
+  ];
+  if (resource.testInput !== undefined) steps.push({ type: 'test', id: undefined, input: resource.testInput });
+  const decision = settle(steps, { integrationId: desired.integrationId }, creating, SYNCED_OK, [], 0);
+  return { ...decision, onPublished: { platformName: desired.content.name, requeueAfterMs: undefined } };
+}
+
+/**
+ * The decision as it stands once act has carried it out. When the plan created and published an action and
+ * every step went through, the publish's answer proves it Ready: no confirming pass follows, the next look is
+ * the resync. Otherwise the decision stands. Pure, like decideAction.
+ */
+export function afterActionAct(decision: ActionDecision, learned: Partial<DataActionStatus>, error: unknown): ActionDecision {
+  const published = decision.onPublished;
+  if (published === undefined || error !== undefined || learned.version === undefined) return decision;
+  const ready: ConditionVerdict = {
+    status: 'True',
+    reason: ACTION_REASONS.published,
+    message: `Version ${learned.version} is published and matches the spec`,
+  };
+  return {
+    ...decision,
+    status: { ...decision.status, platformName: published.platformName },
+    ready,
+    requeueAfterMs: published.requeueAfterMs,
+  };
+}
+
+function nameTaken(
+  resource: ObservedActionResource,
+  heldBy: string,
+  desired: DesiredAction,
+  steps: readonly ActionStep[],
+  status: ActionDecision['status'],
+): ActionDecision {
+  const verdict = failed(
+    ACTION_REASONS.nameTaken,
+    `Action ${heldBy} of the integration is already named "${desired.content.name}"; choose another spec.displayName`,
+  );
+  return settle(steps, status, keptReady(resource, undefined), verdict, []);
 }
 
 function decideMissing(obs: ActionObservation, id: string, listed: boolean, finalizer: ActionStep[]): ActionDecision {
@@ -184,13 +233,8 @@ function decideFound(
     };
     return settle(steps, { ...status, version: action.version }, ready, SYNCED_OK, []);
   }
-  if (nameHeldBy !== undefined && differs.includes('name')) {
-    const verdict = failed(
-      ACTION_REASONS.nameTaken,
-      `Action ${nameHeldBy} of the integration is already named "${desired.content.name}"; choose another spec.displayName`,
-    );
-    return settle([...finalizer, ...record], status, keptReady(resource, undefined), verdict, []);
-  }
+  if (nameHeldBy !== undefined && differs.includes('name'))
+    return nameTaken(resource, nameHeldBy, desired, [...finalizer, ...record], status);
   const events: EventNote[] = [];
   const settled = resource.status.observedGeneration === resource.generation && isTrue(resource, CONDITION_TYPES.ready);
   if (settled && resource.status.version === action.version) {

@@ -55,8 +55,12 @@ export type ObservedActionPlatform =
    * creation marker (a read that lags).
    */
   | { readonly kind: 'missing'; readonly id: string; readonly listed: boolean }
-  /** No id known: the integration's actions searched for this resource's creation marker. */
-  | { readonly kind: 'searched'; readonly markerMatch: string | undefined };
+  /**
+   * No id known: one listing of the integration's actions, by the wanted name, or, while a create is marked
+   * pending, all of them (also searched for this resource's creation marker). `nameHeldBy`: another action
+   * of the integration already carries the wanted name.
+   */
+  | { readonly kind: 'searched'; readonly markerMatch: string | undefined; readonly nameHeldBy?: string | undefined };
 
 export interface ActionObservation {
   readonly now: number;
@@ -75,12 +79,26 @@ export type ActionStep =
   | { readonly type: 'forgetActionId' }
   /** Sets the time (epoch ms) the grace for a 404 is counted from; recording or forgetting the id clears it. */
   | { readonly type: 'markMissing'; readonly at: number }
-  /** Writes the content to the action's draft (making one when `draftVersion` is undefined), validates it, publishes it. */
-  | { readonly type: 'publish'; readonly id: string; readonly content: ActionContent; readonly draftVersion: number | undefined }
+  /**
+   * Writes the content to the action's draft (making one when `draftVersion` is undefined), validates it,
+   * publishes it. `id` undefined: the action the createAction step of this plan made (its id is in the answer).
+   */
+  | {
+      readonly type: 'publish';
+      readonly id: string | undefined;
+      readonly content: ActionContent;
+      readonly draftVersion: number | undefined;
+    }
   | { readonly type: 'deleteDraft'; readonly id: string }
-  | { readonly type: 'test'; readonly id: string; readonly input: Readonly<Record<string, unknown>> }
+  /** `id` undefined: the action the createAction step of this plan made. */
+  | { readonly type: 'test'; readonly id: string | undefined; readonly input: Readonly<Record<string, unknown>> }
   | { readonly type: 'deleteAction'; readonly id: string };
 
 export interface ActionDecision extends Verdict<DataActionStatus> {
   readonly steps: readonly ActionStep[];
+  /**
+   * Set when the plan creates and publishes an action: how the pass ends once the publish has answered (the
+   * answer gives the version), so the action is Ready in this pass with no confirming pass (afterActionAct).
+   */
+  readonly onPublished?: { readonly platformName: string; readonly requeueAfterMs: number | undefined } | undefined;
 }

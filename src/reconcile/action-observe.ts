@@ -192,13 +192,7 @@ async function observePlatform(
   wantedName: string,
 ): Promise<ObservedActionPlatform> {
   const id = resource.annotatedId ?? resource.status.actionId;
-  if (id === undefined) {
-    const marker = actionMarkerName(wantedName, resource.uid);
-    const found = (await client.listActions({ name: marker })).find(
-      (a) => a.integrationId === undefined || a.integrationId === integrationId,
-    );
-    return { kind: 'searched', markerMatch: found?.id };
-  }
+  if (id === undefined) return search(client, resource, integrationId, wantedName);
   try {
     const [action, draft] = await Promise.all([client.getAction(id), client.getDraft(id)]);
     const observed = toPlatformAction(action);
@@ -211,6 +205,36 @@ async function observePlatform(
   } catch (error) {
     if (!(isPlatformError(error) && error.code === 'NotFound')) throw error;
     return { kind: 'missing', id, listed: resource.status.actionId === id && (await stillListed(client, resource, id, wantedName)) };
+  }
+}
+
+/**
+ * No id known: one listing tells whether the wanted name is free and, while a create is marked pending (only
+ * then can an action carry this resource's marker: the mark is written before any create is sent and cleared
+ * only once its id is recorded or nothing was made), finds the action that create made. The name filter cannot
+ * match both names, so a pending create lists all actions. An action found by its marker is read at once (action
+ * and draft), so this pass records and publishes it; a read that lags leaves the marker match to record.
+ */
+async function search(
+  client: ActionsClient,
+  resource: ObservedActionResource,
+  integrationId: string,
+  wantedName: string,
+): Promise<ObservedActionPlatform> {
+  const pending = resource.createPendingSince !== undefined;
+  const ofIntegration = (await client.listActions(pending ? {} : { name: wantedName })).filter(
+    (a) => (a.integrationId ?? integrationId) === integrationId,
+  );
+  const marker = actionMarkerName(wantedName, resource.uid);
+  const markerMatch = pending ? ofIntegration.find((a) => a.name === marker)?.id : undefined;
+  const nameHeldBy = ofIntegration.find((a) => a.name === wantedName && a.id !== markerMatch)?.id;
+  if (markerMatch === undefined) return { kind: 'searched', markerMatch, nameHeldBy };
+  try {
+    const [action, draft] = await Promise.all([client.getAction(markerMatch), client.getDraft(markerMatch)]);
+    return { kind: 'found', action: toPlatformAction(action), draftVersion: draft?.version, nameHeldBy };
+  } catch (error) {
+    if (!(isPlatformError(error) && error.code === 'NotFound')) throw error;
+    return { kind: 'searched', markerMatch, nameHeldBy };
   }
 }
 

@@ -4,7 +4,7 @@
 import { ACTION_REASONS, CONDITION_TYPES, DATA_ACTION_NAMES, type DataActionStatus } from '../api/index.ts';
 import type { TestExecutionResult } from '../platform/index.ts';
 import { actOnAction, DraftInvalidError, type ActionActOutcome } from './action-act.ts';
-import { decideAction } from './action-decide.ts';
+import { afterActionAct, decideAction } from './action-decide.ts';
 import type { ActionDecision } from './action-model.ts';
 import { observeAction, type ActionObserveResult, type ActionReconcilerDeps } from './action-observe.ts';
 import { testedForStatus, testedVerdict } from './action-tested.ts';
@@ -23,6 +23,7 @@ export const actionKind: ManagedKind<ActionReconcilerDeps, DataActionStatus, Obs
   observe: observeAction,
   decide: (observed) => decideAction(observed.observation),
   act: (deps, observed, decision, object) => actOnAction(deps, object, observed.client, decision.steps),
+  afterAct: (decision, outcome) => afterActionAct(decision, outcome.status, outcome.error),
   planned: (decision) => decision.steps.map((s) => s.type),
   classify: (error) =>
     error instanceof DraftInvalidError

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionMarkerName, changedParts, decideAction } from '../../../src/reconcile/action-decide.ts';
+import { actionMarkerName, afterActionAct, changedParts, decideAction } from '../../../src/reconcile/action-decide.ts';
 import type {
   ActionObservation,
   DesiredAction,
@@ -64,9 +64,9 @@ const stepTypes = (obs: ActionObservation): string[] => decideAction(obs).steps.
 describe('deciding a DataAction', () => {
   it.each([
     {
-      scenario: 'creates a new action under a marker name, after marking the create pending and adding the finalizer',
+      scenario: 'creates a new action under a marker name, after marking the create pending and adding the finalizer, and publishes it',
       obs: observe({ resource: resource({ hasFinalizer: false }), platform: { kind: 'searched', markerMatch: undefined } }),
-      steps: ['addFinalizer', 'markCreatePending', 'createAction'],
+      steps: ['addFinalizer', 'markCreatePending', 'createAction', 'publish'],
       ready: 'Creating',
     },
     {
@@ -87,7 +87,19 @@ describe('deciding a DataAction', () => {
         resource: resource({ createPendingSince: NOW - CREATE_GRACE_MS - 1 }),
         platform: { kind: 'searched', markerMatch: undefined },
       }),
-      steps: ['markCreatePending', 'createAction'],
+      steps: ['markCreatePending', 'createAction', 'publish'],
+    },
+    {
+      scenario: 'creates nothing while another action of the integration carries the wanted name',
+      obs: observe({ platform: { kind: 'searched', markerMatch: undefined, nameHeldBy: 'act-2' } }),
+      steps: [],
+      ready: 'Creating',
+      synced: 'NameTaken',
+    },
+    {
+      scenario: 'creates, publishes and tests in one pass when spec.test asks',
+      obs: observe({ resource: resource({ testInput: { id: '1' } }), platform: { kind: 'searched', markerMatch: undefined } }),
+      steps: ['markCreatePending', 'createAction', 'publish', 'test'],
     },
     {
       scenario: 'does nothing when the published action matches the spec',
@@ -312,6 +324,42 @@ describe('deciding a DataAction', () => {
       platform: found(published({}, { category: 'Old' }), 4),
     });
     expect(decideAction(obs).steps).toEqual([{ type: 'publish', id: 'act-1', content: desired.content, draftVersion: 4 }]);
+  });
+
+  it('publishes the action the create returns, under the spec name, with no draft to look for', () => {
+    const decision = decideAction(observe({ platform: { kind: 'searched', markerMatch: undefined } }));
+    expect(decision.steps).toContainEqual({ type: 'publish', id: undefined, content: desired.content, draftVersion: undefined });
+    expect(decision.steps).toContainEqual({
+      type: 'createAction',
+      integrationId: 'int-1',
+      content: { ...desired.content, name: actionMarkerName('Get order', UID) },
+    });
+  });
+
+  it('is Ready in the pass that created and published, with no confirming pass before the resync', () => {
+    const decision = decideAction(observe({ platform: { kind: 'searched', markerMatch: undefined } }));
+    const after = afterActionAct(decision, { actionId: 'act-7', version: 2 }, undefined);
+    expect([after.ready.status, after.ready.reason, after.ready.message]).toEqual([
+      'True',
+      'Published',
+      'Version 2 is published and matches the spec',
+    ]);
+    expect(after.status.platformName).toBe('Get order');
+    expect(after.requeueAfterMs).toBeUndefined();
+  });
+
+  it('stays Creating and looks again soon when the publish after a create failed', () => {
+    const decision = decideAction(observe({ platform: { kind: 'searched', markerMatch: undefined } }));
+    const after = afterActionAct(decision, { actionId: 'act-7', version: 1 }, new Error('lost'));
+    expect([after.ready.reason, after.requeueAfterMs]).toEqual(['Creating', 0]);
+  });
+
+  it('takes the action a lost create made, found by its marker, and publishes it in the same pass', () => {
+    const obs = observe({
+      resource: resource({ createPendingSince: NOW - 1000 }),
+      platform: found(published({ id: 'act-9' }, { name: actionMarkerName('Get order', UID) })),
+    });
+    expect(stepTypes(obs)).toEqual(['recordActionId', 'publish']);
   });
 });
 

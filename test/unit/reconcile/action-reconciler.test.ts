@@ -1,7 +1,14 @@
 // The DataAction reconciler through fakes (caches, writer, Events) and the emulator as the platform.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ID_ANNOTATION, ACTION_MISSING_SINCE_ANNOTATION, API_VERSION, type DataActionStatus } from '../../../src/api/index.ts';
+import {
+  ACTION_ID_ANNOTATION,
+  ACTION_MISSING_SINCE_ANNOTATION,
+  ANNOTATIONS,
+  API_VERSION,
+  type DataActionStatus,
+} from '../../../src/api/index.ts';
+import { actionMarkerName } from '../../../src/reconcile/action-decide.ts';
 import { ActionClients } from '../../../src/reconcile/action-clients.ts';
 import type { ActionReconcilerDeps } from '../../../src/reconcile/action-observe.ts';
 import { reconcileAction } from '../../../src/reconcile/action-reconciler.ts';
@@ -128,6 +135,42 @@ describe('reconciling a DataAction', () => {
     for (let pass = 0; pass < 3; pass += 1) await reconcileAction(s.deps, NAMESPACE, 'lookup');
     expect((await platformActions(s)).map((a) => a.name)).toEqual(['Get order']);
     expect(conditionOf(s, 'Ready')?.status).toBe('True');
+  });
+
+  it('creates, renames and publishes a new action in one pass, Ready at once, and looks again only at the resync', async () => {
+    dataAction(s);
+    const result = await reconcileAction(s.deps, NAMESPACE, 'lookup');
+    expect(await platformActions(s)).toEqual([expect.objectContaining({ name: 'Get order', version: 2 })]);
+    expect(conditionOf(s, 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'Published',
+      message: 'Version 2 is published and matches the spec',
+    });
+    expect(conditionOf(s, 'Synced')).toMatchObject({ status: 'True' });
+    expect(statusOf(s)).toMatchObject({ version: 2, platformName: 'Get order', observedGeneration: 1 });
+    expect(result).toEqual({ resyncPeriodMs: s.deps.resyncMs });
+    expect(annotationsOf(s)[ANNOTATIONS.createPending]).toBeUndefined();
+    expect(s.h.events.map((e) => e.reason)).toEqual(['Created', 'Published']);
+  });
+
+  it('after a crash between the create and the publish, the next pass finds the action by its marker and publishes it, creating nothing', async () => {
+    dataAction(s);
+    // The create went through; the process died before it recorded the id (the first write after the create).
+    s.writer.failures.set('writeStatus', new Error('connection reset'));
+    await reconcileAction(s.deps, NAMESPACE, 'lookup').catch(() => undefined);
+    expect(creates(s)).toBe(1);
+    expect(statusOf(s).actionId).toBeUndefined();
+    expect(annotationsOf(s)[ANNOTATIONS.createPending]).toBeDefined();
+    expect((await platformActions(s)).map((a) => a.name)).toEqual([actionMarkerName('Get order', 'uid-lookup')]);
+
+    await reconcileAction(s.deps, NAMESPACE, 'lookup');
+    expect(creates(s)).toBe(1);
+    const [action] = await platformActions(s);
+    expect(action).toMatchObject({ name: 'Get order', version: 2 });
+    expect(statusOf(s)).toMatchObject({ actionId: action?.id, version: 2, platformName: 'Get order' });
+    expect(annotationsOf(s)[ACTION_ID_ANNOTATION]).toBe(action?.id);
+    expect(annotationsOf(s)[ANNOTATIONS.createPending]).toBeUndefined();
+    expect(conditionOf(s, 'Ready')).toMatchObject({ status: 'True', reason: 'Published' });
   });
 
   it('leaves the published version when the draft of a change fails validation, and says why', async () => {
