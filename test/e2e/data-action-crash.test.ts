@@ -160,6 +160,9 @@ describe('a 404 on the action right after its create', () => {
     const p = await startPlatform({ requestsPerMinute: 3000, listLagMs: 12_000 });
     platform = p;
     const namespace = await createTestNamespace('action-lagging-read');
+    // The first call by id after the create (the draft the rename starts from) 404s, and so do the reads of the
+    // next passes: the id the operator recorded is kept through all of them.
+    p.emulator.control.addFault({ route: 'POST /api/v2/integrations/actions/{id}/draft', kind: 'status', status: 404, times: 2 });
     p.emulator.control.addFault({ route: 'GET /api/v2/integrations/actions/{id}', kind: 'status', status: 404, times: 3 });
     const operator = startOperator({ namespaces: [namespace] });
     await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD }), orderStatus]);
