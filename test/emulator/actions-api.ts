@@ -22,10 +22,55 @@ export interface StoredAction extends ActionFields {
   readonly integrationId: string;
   version: number;
   draft?: (ActionFields & { version: number }) | undefined;
+  /** When listings start to show it: its creation plus the list lag then in force (as for integrations). */
+  readonly listedFrom?: number;
 }
 
 /** The actions of one emulated organization, kept beside its store (one per context). */
 const actionStores = new WeakMap<EmulatorContext, Map<string, StoredAction>>();
+
+/**
+ * Read-after-write lag of GET action by id, with the store's `readAfterWriteLagMs`, as for integrations:
+ * 404 within the lag of an API create, the published version before a PATCH or a publish within the lag of it.
+ */
+interface ReadLag {
+  readonly hiddenUntil: Map<string, number>;
+  readonly stale: Map<string, { readonly record: StoredAction; readonly until: number }>;
+}
+const readLags = new WeakMap<EmulatorContext, ReadLag>();
+
+function readLagOf(context: EmulatorContext): ReadLag {
+  let lag = readLags.get(context);
+  if (lag === undefined) {
+    lag = { hiddenUntil: new Map(), stale: new Map() };
+    readLags.set(context, lag);
+  }
+  return lag;
+}
+
+function noteCreate(context: EmulatorContext, id: string): void {
+  const lagMs = context.store.timing.readAfterWriteLagMs;
+  if (lagMs > 0) readLagOf(context).hiddenUntil.set(id, context.clock.now() + lagMs);
+}
+
+/** Called just before a write changes the published action: GET by id keeps the old version for a while. */
+function noteWrite(context: EmulatorContext, action: StoredAction): void {
+  const lagMs = context.store.timing.readAfterWriteLagMs;
+  const now = context.clock.now();
+  const { stale } = readLagOf(context);
+  if (lagMs <= 0 || (stale.get(action.id)?.until ?? 0) > now) return;
+  stale.set(action.id, { record: structuredClone(action), until: now + lagMs });
+}
+
+/** What GET by id answers: the action, nothing, or its version before the last write while the lag lasts. */
+function readAction(context: EmulatorContext, id: string): StoredAction {
+  const found = findAction(context, id);
+  const { hiddenUntil, stale } = readLagOf(context);
+  const now = context.clock.now();
+  if ((hiddenUntil.get(id) ?? 0) > now) throw notFound('an action', id);
+  const old = stale.get(id);
+  return old !== undefined && old.until > now ? old.record : found;
+}
 
 export function actionsOf(context: EmulatorContext): Map<string, StoredAction> {
   let actions = actionStores.get(context);
@@ -96,15 +141,24 @@ function create(context: EmulatorContext, request: ApiRequest): unknown {
   const problems = validateAction(fields);
   if (problems.length > 0) throw badRequest(problems.map((p) => p.message).join('; '), 'contract');
   nameTaken(context, integrationId, fields.name, undefined);
-  const action: StoredAction = { id: randomUUID(), integrationId, version: 1, ...fields };
+  const now = context.clock.now();
+  const action: StoredAction = {
+    id: randomUUID(),
+    integrationId,
+    version: 1,
+    ...fields,
+    listedFrom: now + context.store.timing.listLagMs,
+  };
   actionsOf(context).set(action.id, action);
+  noteCreate(context, action.id);
   return render(context, action.id, action, everything);
 }
 
 function list(context: EmulatorContext, request: ApiRequest): unknown {
   const { query } = request;
   const page = parsePageRequest(query, ACTIONS_PAGE_SIZE_DEFAULT);
-  let found = [...actionsOf(context).values()];
+  const now = context.clock.now();
+  let found = [...actionsOf(context).values()].filter((a) => (a.listedFrom ?? 0) <= now);
   const filters: Array<[string, (a: StoredAction, value: string) => boolean]> = [
     ['category', (a, v) => a.category === v],
     ['name', (a, v) => a.name === v],
@@ -140,6 +194,7 @@ function patch(context: EmulatorContext, request: ApiRequest): unknown {
   requireVersion(body.version, action.version, 'action');
   const fields = fieldsFrom({ ...body, contract: undefined, secure: undefined }, action);
   nameTaken(context, action.integrationId, fields.name, action.id);
+  noteWrite(context, action);
   Object.assign(action, fields, { version: action.version + 1 });
   return render(context, action.id, action, everything);
 }
@@ -176,6 +231,7 @@ function publish(context: EmulatorContext, request: ApiRequest): unknown {
   if (problems.length > 0) throw badRequest(`The draft is not valid: ${problems.map((p) => p.message).join('; ')}`);
   nameTaken(context, action.integrationId, action.draft.name, action.id);
   const stored = findAction(context, action.id);
+  noteWrite(context, stored);
   const { name, category, secure, contract, config } = action.draft;
   Object.assign(stored, { name, category, secure, contract, config, version: stored.version + PUBLISH_BUMPS_VERSION_BY });
   stored.draft = undefined;
@@ -193,7 +249,7 @@ export function actionRoutes(context: EmulatorContext): Route[] {
   return [
     route('GET', PATH, (r) => list(context, r)),
     route('POST', PATH, (r) => create(context, r)),
-    route('GET', `${PATH}/{id}`, (r) => render(context, r.params.id ?? '', findAction(context, r.params.id ?? ''), r.query)),
+    route('GET', `${PATH}/{id}`, (r) => render(context, r.params.id ?? '', readAction(context, r.params.id ?? ''), r.query)),
     route('PATCH', `${PATH}/{id}`, (r) => patch(context, r)),
     route('DELETE', `${PATH}/{id}`, (r) => remove(context, r), 204),
     route('POST', `${PATH}/{id}/draft`, (r) => createDraft(context, r)),
