@@ -136,6 +136,7 @@ class Soak {
       this.cyclesRun = cycle;
     }
     if (this.signal?.aborted !== true) await this.finalDelete(this.cyclesRun + 1);
+    if (this.signal?.aborted !== true) await this.tellActions();
     return {
       seed: this.options.seed,
       cyclesRun: this.cyclesRun,
@@ -353,8 +354,11 @@ class Soak {
     const deadline = Math.min(began + this.options.settleMs, cycleDeadline);
     let violations: Violation[];
     let passes = 0;
+    // What the settle waited for, to tell where a cycle's time goes.
+    const waitedFor = new Set<string>();
     for (;;) {
       violations = checkSettled(await this.observe());
+      for (const violation of violations) waitedFor.add(violation.kind);
       // Twice in a row, 2 s apart: a late write (a retried call, a successor's first pass) must not undo it.
       passes = violations.length === 0 ? passes + 1 : 0;
       if (passes >= 2 || Date.now() > deadline || this.signal?.aborted === true) break;
@@ -364,7 +368,7 @@ class Soak {
     violations.push(...(await this.leaks()));
     this.record(cycle, violations);
     this.options.progress(
-      `cycle ${cycle}: ${violations.length === 0 ? 'settled' : `${violations.length} violation(s)`} after ${((Date.now() - began) / 1000).toFixed(0)} s`,
+      `cycle ${cycle}: ${violations.length === 0 ? 'settled' : `${violations.length} violation(s)`} after ${((Date.now() - began) / 1000).toFixed(0)} s${waitedFor.size === 0 ? '' : ` (waited for ${[...waitedFor].join(', ')})`}`,
     );
     const after = await this.observe();
     this.learnActions(after);
@@ -378,11 +382,11 @@ class Soak {
     }
   }
 
-  /** Half the time, someone adds an action by hand to a Ready integration the operator made, for the next cycles. */
+  /** After each cycle, someone adds an action by hand to an integration the operator made, for the next cycles. */
   private async actionByHand(cycle: number, observation: Observation): Promise<void> {
     const rng = Rng.derive(this.options.seed, cycle, 2);
     const holders = this.resources.filter((r) => !r.deleting && r.orgRefTypo !== true && ACTION_HOLDERS.includes(r.type));
-    if (holders.length === 0 || !rng.chance(0.5)) return;
+    if (holders.length === 0) return;
     const holder = rng.pick(holders);
     const object = observation.objects.find((o) => o.metadata.namespace === holder.namespace && o.metadata.name === holder.name);
     const integrationId = object?.status?.integrationId as string | undefined;
@@ -409,6 +413,30 @@ class Soak {
       if (object?.status?.version !== undefined) action.version = object.status.version as number;
       if (integration?.status?.integrationId !== undefined) action.integrationId = integration.status.integrationId as string;
     }
+  }
+
+  /**
+   * What the actions went through, for the reader (not a promise): answers the actions routes never gave (a drop
+   * or a commit-then-drop), and the Warning Events of DataActions by reason.
+   */
+  private async tellActions(): Promise<void> {
+    const lost = new Map<string, number>();
+    for (const emulator of this.emulators)
+      for (const [route, counts] of Object.entries(emulator.control.calls().byRoute))
+        if (route.includes('/actions') && (counts.byStatus.dropped ?? 0) > 0)
+          lost.set(route, (lost.get(route) ?? 0) + (counts.byStatus.dropped ?? 0));
+    const warnings = new Map<string, number>();
+    for (const namespace of NAMESPACES)
+      for (const event of await this.kube!.events(namespace))
+        if (event.regarding?.kind === 'DataAction' && event.type === 'Warning')
+          warnings.set(
+            event.reason as string,
+            (warnings.get(event.reason as string) ?? 0) + ((event.series?.count as number | undefined) ?? 1),
+          );
+    const list = (counts: Map<string, number>): string => [...counts].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+    this.options.progress(`actions: ${this.actions.length} DataActions, ${this.handActions.size} made by hand`);
+    this.options.progress(`actions: answers lost on the actions routes: ${list(lost)}`);
+    this.options.progress(`actions: DataAction Warning Events: ${list(warnings)}`);
   }
 
   private async finalDelete(cycle: number): Promise<void> {
