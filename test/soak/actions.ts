@@ -48,6 +48,8 @@ export interface ActionOp {
   /** Milliseconds into the cycle. */
   readonly at: number;
   readonly action: ActionResource;
+  /** create-action: the platform commits the next action create of its org and loses the answer. */
+  readonly loseAnswer?: boolean;
 }
 
 export interface ActionPlanContext {
@@ -170,6 +172,8 @@ function createOp(rng: Rng, context: ActionPlanContext, integration: Resource, a
   };
   context.actions.push(action);
   return {
+    // A fault drawn at a random moment seldom meets a create: one in four creates meets one for sure.
+    loseAnswer: rng.chance(0.25),
     kind: 'create-action',
     label: `create action ${action.namespace}/${name} on ${integration.name}${how}${action.deletionPolicy === 'Orphan' ? ' (Orphan)' : ''}`,
     at,

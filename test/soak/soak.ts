@@ -301,6 +301,12 @@ class Soak {
 
   private async applyActionOp(op: ActionOp): Promise<void> {
     const kube = this.kube!;
+    if (op.loseAnswer === true) {
+      this.faults['action-commit-then-drop'] += 1;
+      const route = 'POST /api/v2/integrations/actions';
+      this.emulator(op.action.integration.org.platform).control.addFault({ route, kind: 'commitThenDrop', times: 1 });
+      this.options.progress(`  action-commit-then-drop on org ${op.action.integration.org.platform}: ${route} x1, for ${op.label}`);
+    }
     try {
       if (op.kind === 'delete-action') await kube.delete(op.action.namespace, 'DataAction', op.action.name);
       else await kube.apply(op.action.namespace, actionManifest(op.action));
