@@ -29,6 +29,32 @@ export interface StoredAction extends ActionFields {
 /** The actions of one emulated organization, kept beside its store (one per context). */
 const actionStores = new WeakMap<EmulatorContext, Map<string, StoredAction>>();
 
+/**
+ * Read-after-write lag of GET action by id, with the store's `readAfterWriteLagMs`, as for integrations:
+ * 404 within the lag of an API create (kept by the store), the published version before a PATCH or a publish
+ * within the lag of it (kept here, by action id).
+ */
+type StaleReads = Map<string, { readonly record: StoredAction; readonly until: number }>;
+const staleReads = new WeakMap<EmulatorContext, StaleReads>();
+
+function staleReadsOf(context: EmulatorContext): StaleReads {
+  let stale = staleReads.get(context);
+  if (stale === undefined) {
+    stale = new Map();
+    staleReads.set(context, stale);
+  }
+  return stale;
+}
+
+/** Called just before a write changes the published action: GET by id keeps the old version for a while. */
+function noteWrite(context: EmulatorContext, action: StoredAction): void {
+  const lagMs = context.store.timing.readAfterWriteLagMs;
+  const now = context.clock.now();
+  const stale = staleReadsOf(context);
+  if (lagMs <= 0 || (stale.get(action.id)?.until ?? 0) > now) return;
+  stale.set(action.id, { record: structuredClone(action), until: now + lagMs });
+}
+
 export function actionsOf(context: EmulatorContext): Map<string, StoredAction> {
   let actions = actionStores.get(context);
   if (actions === undefined) {
@@ -47,10 +73,12 @@ function findAction(context: EmulatorContext, id: string): StoredAction {
   return found;
 }
 
-/** A GET by id: right after an API create it answers 404 for `readAfterWriteLagMs`, as for integrations. */
+/** What GET by id answers: 404 right after an API create, the version before the last write while its lag lasts, else the action. */
 function readAction(context: EmulatorContext, id: string): StoredAction {
   if (context.store.readLagsCreate(id)) throw notFound('an action', id);
-  return findAction(context, id);
+  const found = findAction(context, id);
+  const old = staleReadsOf(context).get(id);
+  return old !== undefined && old.until > context.clock.now() ? old.record : found;
 }
 
 function findDraft(context: EmulatorContext, id: string): StoredAction & { draft: NonNullable<StoredAction['draft']> } {
@@ -156,6 +184,7 @@ function patch(context: EmulatorContext, request: ApiRequest): unknown {
   requireVersion(body.version, action.version, 'action');
   const fields = fieldsFrom({ ...body, contract: undefined, secure: undefined }, action);
   nameTaken(context, action.integrationId, fields.name, action.id);
+  noteWrite(context, action);
   Object.assign(action, fields, { version: action.version + 1 });
   return render(context, action.id, action, everything);
 }
@@ -207,6 +236,7 @@ function publish(context: EmulatorContext, request: ApiRequest): unknown {
   if (problems.length > 0) throw badRequest(`The draft is not valid: ${problems.map((p) => p.message).join('; ')}`);
   nameTaken(context, action.integrationId, action.draft.name, action.id);
   const stored = findAction(context, action.id);
+  noteWrite(context, stored);
   const { name, category, secure, contract, config } = action.draft;
   Object.assign(stored, { name, category, secure, contract, config, version: stored.version + PUBLISH_BUMPS_VERSION_BY });
   stored.draft = undefined;

@@ -218,3 +218,59 @@ describe('testing an action', () => {
     expect(result.error.message).toBe('No input orderId for the template');
   });
 });
+
+describe('faults and lagging reads on the actions routes', () => {
+  it.each([
+    ['POST /api/v2/integrations/actions'],
+    ['PATCH /api/v2/integrations/actions/{id}'],
+    ['DELETE /api/v2/integrations/actions/{id}'],
+    ['POST /api/v2/integrations/actions/{id}/draft/publish'],
+  ])('commits then drops on the write route %s', async (route) => {
+    const emulator = await start();
+    const api = await connect(emulator);
+    const integrationId = await integration(api);
+    const { id } = (await api('POST', ACTIONS, lookup(integrationId))).body;
+    await api('POST', `${ACTIONS}/${id}/draft`);
+    await api('PATCH', `${ACTIONS}/${id}/draft`, { category: 'Changed', version: 1 });
+    emulator.control.addFault({ route, kind: 'commitThenDrop', times: 1 });
+    const calls: Record<string, () => Promise<unknown>> = {
+      'POST /api/v2/integrations/actions': () => api('POST', ACTIONS, lookup(integrationId, 'Second')),
+      'PATCH /api/v2/integrations/actions/{id}': () => api('PATCH', `${ACTIONS}/${id}`, { name: 'Renamed', version: 1 }),
+      'DELETE /api/v2/integrations/actions/{id}': () => api('DELETE', `${ACTIONS}/${id}`),
+      'POST /api/v2/integrations/actions/{id}/draft/publish': () => api('POST', `${ACTIONS}/${id}/draft/publish`, { version: 2 }),
+    };
+    const before = JSON.stringify(emulator.control.actions());
+    await expect(calls[route]!()).rejects.toThrow();
+    // The platform made the change although the client got no answer.
+    expect(JSON.stringify(emulator.control.actions())).not.toBe(before);
+    expect(emulator.control.calls().byRoute[route]?.byStatus.dropped).toBe(1);
+  });
+
+  it('answers 404 to GET by id right after a create, and lists it only after the list lag', async () => {
+    const emulator = await start({ readAfterWriteLagMs: 5_000, listLagMs: 8_000 });
+    const api = await connect(emulator);
+    const integrationId = await integration(api);
+    const { id } = (await api('POST', ACTIONS, lookup(integrationId))).body;
+    expect((await api('GET', `${ACTIONS}/${id}`)).status).toBe(404);
+    expect(entityIds((await api('GET', `${ACTIONS}?integrationId=${integrationId}`)).body)).toEqual([]);
+    // The action exists all along: a write reaches it, and its name is taken.
+    expect((await api('POST', ACTIONS, lookup(integrationId))).status).toBe(400);
+    emulator.control.advanceClock(5_000);
+    expect((await api('GET', `${ACTIONS}/${id}`)).body.name).toBe('Get order');
+    emulator.control.advanceClock(3_000);
+    expect(entityIds((await api('GET', `${ACTIONS}?integrationId=${integrationId}`)).body)).toEqual([id]);
+  });
+
+  it('answers the published version before a publish while the read-after-write lag lasts', async () => {
+    const emulator = await start();
+    const api = await connect(emulator);
+    const { id } = (await api('POST', ACTIONS, lookup(await integration(api)))).body;
+    emulator.control.setConsistency({ readAfterWriteLagMs: 3_000 });
+    await api('POST', `${ACTIONS}/${id}/draft`);
+    await api('PATCH', `${ACTIONS}/${id}/draft`, { category: 'Changed', version: 1 });
+    expect((await api('POST', `${ACTIONS}/${id}/draft/publish`, { version: 2 })).body).toMatchObject({ version: 2 });
+    expect((await api('GET', `${ACTIONS}/${id}`)).body).toMatchObject({ category: 'Orders', version: 1 });
+    emulator.control.advanceClock(3_000);
+    expect((await api('GET', `${ACTIONS}/${id}`)).body).toMatchObject({ category: 'Changed', version: 2 });
+  });
+});

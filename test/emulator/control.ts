@@ -1,6 +1,7 @@
 // The control API: what a test does to the platform behind the client's back (faults, drift made by hand
 // in the admin UI, expiring tokens), as methods and as HTTP routes under /__emulator/.
 import { z } from 'zod';
+import { actionsOf, type StoredAction } from './actions-api.ts';
 import type { Authenticator } from './auth.ts';
 import type { CallCounter, CallCounts } from './calls.ts';
 import { defaultSettings, validateSettings, type IntegrationTypeDef } from './catalogue.ts';
@@ -98,6 +99,11 @@ export class Control {
     return this.deps.context.store.snapshot();
   }
 
+  /** Every data action stored, with its draft: the truth, never lagged. */
+  actions(): StoredAction[] {
+    return structuredClone([...actionsOf(this.deps.context).values()]);
+  }
+
   consistency(): Consistency {
     return { ...this.deps.context.store.timing };
   }
@@ -171,6 +177,7 @@ export class Control {
       route('POST', '/faults', (r) => this.addFault(jsonBody(r) as FaultSpec), 201),
       route('DELETE', '/faults', () => this.clearFaults(), 204),
       route('GET', '/state', () => this.state()),
+      route('GET', '/actions', () => this.actions()),
       route('GET', '/consistency', () => this.consistency()),
       route('PUT', '/consistency', (r) => this.setConsistency(jsonBody(r))),
       route('POST', '/reset', () => this.reset(), 204),

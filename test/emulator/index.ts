@@ -21,6 +21,7 @@ import { createListener } from './server.ts';
 import { Store } from './store.ts';
 import { typeRoutes } from './types-api.ts';
 
+export type { StoredAction } from './actions-api.ts';
 export type { CallCounts } from './calls.ts';
 export type { Consistency, IntegrationEdit, IntegrationSeed } from './control.ts';
 export { Control } from './control.ts';

@@ -11,6 +11,7 @@ export const SOAK_FAULT_KINDS = [
   '5xx-burst',
   'drop',
   'commit-then-drop',
+  'action-commit-then-drop',
   'latency-spike',
   'read-after-write-lag',
   'list-lag',
@@ -27,6 +28,7 @@ const WEIGHTS: Record<SoakFaultKind, number> = {
   '5xx-burst': 2,
   drop: 3,
   'commit-then-drop': 4,
+  'action-commit-then-drop': 3,
   'latency-spike': 2,
   'read-after-write-lag': 3,
   'list-lag': 2,
@@ -41,6 +43,23 @@ export const WRITE_ROUTES = [
   'POST /api/v2/integrations/credentials',
   'PUT /api/v2/integrations/credentials/{id}',
   'DELETE /api/v2/integrations/credentials/{id}',
+] as const;
+
+/** The actions' write routes the operator calls; a create whose answer is lost is the case that matters most. */
+export const ACTION_WRITE_ROUTES = [
+  'POST /api/v2/integrations/actions',
+  'DELETE /api/v2/integrations/actions/{id}',
+  'POST /api/v2/integrations/actions/{id}/draft',
+  'PATCH /api/v2/integrations/actions/{id}/draft',
+  'POST /api/v2/integrations/actions/{id}/draft/publish',
+  'DELETE /api/v2/integrations/actions/{id}/draft',
+] as const;
+
+const ACTION_READ_ROUTES = [
+  'GET /api/v2/integrations/actions',
+  'GET /api/v2/integrations/actions/{id}',
+  'GET /api/v2/integrations/actions/{id}/draft',
+  'GET /api/v2/integrations/actions/{id}/draft/validation',
 ] as const;
 
 const READ_ROUTES = [
@@ -82,15 +101,24 @@ export function platformFault(kind: SoakFaultKind, rng: Rng, maxHoldMs: number):
       return fault({ route: '*', kind: 'rateLimit', times: rng.int(10, 80), retryAfterSeconds: rng.int(1, 4) });
     case '5xx-burst':
       return fault({
-        route: rng.pick(['*', ...WRITE_ROUTES, ...READ_ROUTES]),
+        route: rng.pick(['*', ...WRITE_ROUTES, ...READ_ROUTES, ...ACTION_WRITE_ROUTES, ...ACTION_READ_ROUTES]),
         kind: 'status',
         status: rng.pick([500, 502, 503, 504]),
         times: rng.int(2, 12),
       });
     case 'drop':
-      return fault({ route: rng.pick([...WRITE_ROUTES, ...READ_ROUTES]), kind: 'drop', times: rng.int(1, 3) });
+      return fault({
+        route: rng.pick([...WRITE_ROUTES, ...READ_ROUTES, ...ACTION_WRITE_ROUTES, ...ACTION_READ_ROUTES]),
+        kind: 'drop',
+        times: rng.int(1, 3),
+      });
     case 'commit-then-drop':
       return fault({ route: rng.pick(WRITE_ROUTES), kind: 'commitThenDrop', times: rng.int(1, 2) });
+    case 'action-commit-then-drop': {
+      // Half of them on the create: the answer lost after the action exists is what the pending mark is for.
+      const route = rng.chance(0.5) ? ACTION_WRITE_ROUTES[0] : rng.pick(ACTION_WRITE_ROUTES);
+      return fault({ route, kind: 'commitThenDrop', times: rng.int(1, 2) });
+    }
     case 'latency-spike':
       return fault({
         route: '*',

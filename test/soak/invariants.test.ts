@@ -1,6 +1,7 @@
 // The soak's checks on hand-made observations: each invariant reports what breaks it and nothing else.
 import { describe, expect, it } from 'vitest';
-import type { StateSnapshot } from '../emulator/index.ts';
+import type { StateSnapshot, StoredAction } from '../emulator/index.ts';
+import { actionSpecParts, type ActionResource } from './actions.ts';
 import { checkNothingLeft, checkSettled, secretLeaks, type Observation } from './invariants.ts';
 import type { Json } from './kube.ts';
 import type { Resource } from './world.ts';
@@ -64,6 +65,10 @@ function healthy(): Observation {
     objects: [object('web', 'u1', { integrationId: 'i1', platformName: 'Support', state: 'ACTIVE', credentialId: 'cred-i1' })],
     resources: [resource('web', 'Support')],
     handMade: [],
+    actionObjects: [],
+    platformActions: [[]],
+    actions: [],
+    handActions: new Set(),
   };
 }
 
@@ -140,5 +145,123 @@ describe('the soak invariants', () => {
     );
     expect(leak?.kind).toBe('secret-leak');
     expect(leak?.detail).not.toContain('soaksecret0123456789abcdef');
+  });
+});
+
+function actionModel(name: string, integration: Resource, extra: Partial<ActionResource> = {}): ActionResource {
+  return {
+    namespace: 'ns',
+    name,
+    integration,
+    displayName: `Soak lookup ${name}`,
+    template: 0,
+    contract: 0,
+    deletionPolicy: 'Delete',
+    deleting: false,
+    integrationId: 'i1',
+    ...extra,
+  };
+}
+
+/** The platform action a published spec of `model` is. */
+function stored(id: string, model: ActionResource, extra: Partial<StoredAction> = {}): StoredAction {
+  const parts = actionSpecParts(model);
+  return {
+    id,
+    integrationId: 'i1',
+    name: model.displayName,
+    category: 'Soak',
+    secure: false,
+    version: 2,
+    contract: { input: { inputSchema: parts.contract.input }, output: { successSchema: parts.contract.output } },
+    config: {
+      request: { requestUrlTemplate: parts.urlTemplate, requestType: 'GET', headers: { Accept: 'application/json' } },
+      response: { translationMap: { status: '$.status' }, successTemplate: parts.successTemplate },
+      timeoutSeconds: 10,
+    },
+    ...extra,
+  };
+}
+
+function actionObject(name: string, uid: string, status: Json): Json {
+  return {
+    kind: 'DataAction',
+    metadata: { namespace: 'ns', name, uid, generation: 1 },
+    status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }], integrationId: 'i1', ...status },
+  };
+}
+
+/** The healthy resource `web` with one DataAction `a1` Ready on its published action x1. */
+function withAction(): Observation & { actions: ActionResource[]; platformActions: StoredAction[][]; actionObjects: Json[] } {
+  const base = healthy();
+  const model = actionModel('a1', base.resources[0]!, { actionId: 'x1', version: 2 });
+  return {
+    ...base,
+    actions: [model],
+    actionObjects: [actionObject('a1', 'ua1', { actionId: 'x1', version: 2, platformName: model.displayName })],
+    platformActions: [[stored('x1', model)]],
+  };
+}
+
+describe('the soak invariants of DataActions', () => {
+  it('finds nothing wrong with a DataAction Ready on its published action', () => {
+    expect(checkSettled(withAction())).toEqual([]);
+  });
+
+  it('reports a second platform action for one DataAction (a create made twice)', () => {
+    const observation = withAction();
+    const model = observation.actions[0]!;
+    observation.platformActions[0]!.push(stored('x2', model, { name: `${model.displayName} (creating ua1)` }));
+    expect(kinds(observation).sort()).toEqual(['duplicate-action', 'orphan-action']);
+  });
+
+  it('reports an action nobody owns on an integration the operator made, but not one left by Orphan or made by hand', () => {
+    const observation = withAction();
+    const gone = actionModel('a2', observation.resources[0]!, { deletionPolicy: 'Orphan', deleting: true, actionId: 'x2' });
+    observation.platformActions[0]!.push(stored('x2', gone), stored('x3', actionModel('a3', observation.resources[0]!)));
+    expect(kinds(observation)).toEqual(['orphan-action', 'orphan-action']);
+    observation.actions.push(gone);
+    expect(kinds(observation)).toEqual(['orphan-action']);
+    expect(kinds({ ...observation, handActions: new Set(['x3']) })).toEqual([]);
+  });
+
+  it('reports an action left by a DataAction deleted with Delete, and one gone that Orphan should have left', () => {
+    const observation = withAction();
+    observation.actions[0]!.deleting = true;
+    observation.actionObjects.length = 0;
+    expect(kinds(observation).sort()).toEqual(['action-left-behind', 'orphan-action']);
+    const orphan = withAction();
+    orphan.actions[0] = { ...orphan.actions[0]!, deletionPolicy: 'Orphan', deleting: true };
+    orphan.actionObjects.length = 0;
+    expect(checkSettled(orphan)).toEqual([]);
+    orphan.platformActions[0]!.length = 0;
+    expect(kinds(orphan)).toEqual(['orphaned-action-gone']);
+  });
+
+  it('lets an integration wait for its DataActions, and reports it gone while one is still there', () => {
+    const observation = withAction();
+    observation.resources[0]!.deleting = true;
+    observation.objects[0]!.metadata.deletionTimestamp = '2026-11-29T20:00:00Z';
+    expect(checkSettled(observation)).toEqual([]);
+    expect(kinds({ ...observation, objects: [] })).toContain('deleted-under-actions');
+  });
+
+  it('reports a DataAction not Ready while its integration is, a template not published, and a change without a new version', () => {
+    const observation = withAction();
+    observation.actionObjects[0]!.status.conditions = [{ type: 'Ready', status: 'False', reason: 'Creating' }];
+    expect(kinds(observation)).toEqual(['action-not-converged']);
+    const stale = withAction();
+    stale.actions[0]!.template = 1;
+    expect(kinds(stale)).toEqual(['action-spec-mismatch']);
+    const unpublished = withAction();
+    unpublished.actions[0]!.versionAbove = 2;
+    expect(kinds(unpublished)).toEqual(['action-spec-mismatch']);
+  });
+
+  it('reports a DataAction still there after the final delete', () => {
+    const observation = { ...withAction(), objects: [] };
+    observation.platforms[0]!.integrations.length = 0;
+    observation.platforms[0]!.credentials.length = 0;
+    expect(checkNothingLeft(observation).map((v) => v.detail)).toEqual(['DataAction ns/a1 is still there after the final delete']);
   });
 });

@@ -1,6 +1,7 @@
 // The promises the soak checks after every cycle, as pure functions of what it observed: the emulators'
 // stored state, the DataActionIntegrations in the API server, and the texts a user can read.
 import type { StateSnapshot } from '../emulator/index.ts';
+import { checkActions, waitingForActions, type ActionObservation } from './action-invariants.ts';
 import type { Json } from './kube.ts';
 import { rotationProbe, type Resource } from './world.ts';
 
@@ -19,6 +20,13 @@ export const VIOLATION_KINDS = [
   'secret-leak',
   'hand-made-touched',
   'leftover',
+  'duplicate-action',
+  'orphan-action',
+  'action-left-behind',
+  'orphaned-action-gone',
+  'deleted-under-actions',
+  'action-not-converged',
+  'action-spec-mismatch',
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
@@ -37,7 +45,7 @@ export interface HandMade {
   adopted: boolean;
 }
 
-export interface Observation {
+export interface Observation extends ActionObservation {
   /** One state per emulator (real org), indexed as OrgObject.platform. */
   readonly platforms: readonly StateSnapshot[];
   /** The DataActionIntegrations in the API server, every namespace the soak uses. */
@@ -51,7 +59,7 @@ const keyOf = (namespace: string, name: string): string => `${namespace}/${name}
 
 /** Every invariant that must hold once faults are cleared and the operator had time to settle. */
 export function checkSettled(observation: Observation): Violation[] {
-  return [...checkPlatform(observation), ...checkResources(observation)];
+  return [...checkPlatform(observation), ...checkResources(observation), ...checkActions(observation)];
 }
 
 /** Ownership, duplicates and names: what the platform holds against what the resources claim. */
@@ -117,13 +125,15 @@ export function checkPlatform({ platforms, objects, handMade }: Observation): Vi
 }
 
 /** Each resource: converged, its status true to the platform, the platform true to its spec. */
-export function checkResources({ platforms, objects, resources }: Observation): Violation[] {
+export function checkResources({ platforms, objects, resources, actions }: Observation): Violation[] {
   const violations: Violation[] = [];
+  // Deleted while DataActions still name it, an integration waits for them (checked with the actions).
+  const waiting = waitingForActions(actions);
   for (const resource of resources) {
     const who = keyOf(resource.namespace, resource.name);
     const object = objects.find((o) => o.metadata.namespace === resource.namespace && o.metadata.name === resource.name);
     if (resource.deleting) {
-      if (object !== undefined)
+      if (object !== undefined && !waiting.has(resource))
         violations.push({
           kind: 'stuck-deleting',
           detail: `${who} is still there after its deletion (${JSON.stringify(object.metadata.finalizers ?? [])})`,
@@ -203,7 +213,7 @@ function statusAgainstPlatform(resource: Resource, object: Json, state: StateSna
 }
 
 /** After the final delete: nothing the operator made is left on the platform, and no resource remains. */
-export function checkNothingLeft({ platforms, objects, handMade }: Observation): Violation[] {
+export function checkNothingLeft({ platforms, objects, actionObjects, handMade }: Observation): Violation[] {
   const violations: Violation[] = [];
   const unadopted = new Set(handMade.filter((h) => !h.adopted).map((h) => h.id));
   platforms.forEach((state, platform) => {
@@ -215,10 +225,10 @@ export function checkNothingLeft({ platforms, objects, handMade }: Observation):
         detail: `org ${platform}: credential ${credential.id} "${credential.name}" is left after every resource was deleted`,
       });
   });
-  for (const object of objects)
+  for (const object of [...objects, ...actionObjects])
     violations.push({
       kind: 'stuck-deleting',
-      detail: `${keyOf(object.metadata.namespace as string, object.metadata.name as string)} is still there after the final delete`,
+      detail: `${object.kind === undefined ? '' : `${String(object.kind)} `}${keyOf(object.metadata.namespace as string, object.metadata.name as string)} is still there after the final delete`,
     });
   return violations;
 }

@@ -2,7 +2,7 @@
 // the machine is small). Every call is retried until its deadline, because the soak restarts the API server.
 import { KubeConfig } from '@kubernetes/client-node';
 import { collectionPath, EVENTS, LEASES, objectPath, SECRETS, type ResourceRef } from '../../src/kube/clients.ts';
-import { DATA_ACTION_INTEGRATION_RESOURCE, ORGANIZATION_RESOURCE } from '../../src/api/index.ts';
+import { DATA_ACTION_INTEGRATION_RESOURCE, DATA_ACTION_RESOURCE, ORGANIZATION_RESOURCE } from '../../src/api/index.ts';
 import { KubeApiError } from '../../src/kube/errors.ts';
 import { transportFor, type KubeTransport } from '../../src/kube/transport.ts';
 
@@ -15,6 +15,7 @@ const RESOURCES: Record<string, ResourceRef> = {
   Secret: SECRETS,
   DataActionIntegration: DATA_ACTION_INTEGRATION_RESOURCE,
   GenesysCloudOrganization: ORGANIZATION_RESOURCE,
+  DataAction: DATA_ACTION_RESOURCE,
 };
 
 export class SoakKube {

@@ -6,8 +6,9 @@ import type { OperatorProcess } from '../bench/operator-process.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { startControlPlane, type ControlPlane } from '../testbed/control-plane.ts';
 import { clearPlatformFaults, drawFaultKind, platformFault, SOAK_FAULT_KINDS, type SoakFaultKind } from './faults.ts';
+import { actionManifest, ACTION_HOLDERS, makeActionByHand, planActionOps, type ActionOp, type ActionResource } from './actions.ts';
 import { checkNothingLeft, checkSettled, secretLeaks, type HandMade, type Observation, type Violation } from './invariants.ts';
-import { SoakKube } from './kube.ts';
+import { SoakKube, type Json } from './kube.ts';
 import { LEASE_NAMESPACE, Replicas } from './replicas.ts';
 import { Rng } from './rng.ts';
 import { planCycleOps, type Op } from './ops.ts';
@@ -87,7 +88,11 @@ class Soak {
   private replicas: Replicas | undefined;
   private readonly emulators: Emulator[] = [];
   private readonly resources: Resource[] = [];
+  /** Every DataAction ever planned, deleted ones included: the checks keep using them. */
+  private readonly actions: ActionResource[] = [];
   private readonly handMade: HandMade[] = [];
+  /** Actions made by hand on integrations the operator made: someone else's, never touched. */
+  private readonly handActions = new Set<string>();
   /** Every secret value ever written to a Secret, rotated out or not. */
   private readonly secrets = new Set<string>([OAUTH_CLIENT.clientSecret]);
   private readonly faults = Object.fromEntries(SOAK_FAULT_KINDS.map((k) => [k, 0])) as Record<SoakFaultKind, number>;
@@ -102,6 +107,7 @@ class Soak {
   private stoppedEarly: string | undefined;
   private processFaults: Promise<void> = Promise.resolve();
   private nextResource = 1;
+  private nextAction = 1;
 
   constructor(options: SoakOptions, signal: AbortSignal | undefined) {
     this.options = options;
@@ -130,6 +136,7 @@ class Soak {
       this.cyclesRun = cycle;
     }
     if (this.signal?.aborted !== true) await this.finalDelete(this.cyclesRun + 1);
+    if (this.signal?.aborted !== true) await this.tellActions();
     return {
       seed: this.options.seed,
       cyclesRun: this.cyclesRun,
@@ -229,17 +236,30 @@ class Soak {
       },
       this.options.faultWindowMs,
     );
+    // Their own generator: the integrations' changes of a seed stay what they were before actions existed.
+    const actionOps = planActionOps(
+      Rng.derive(this.options.seed, cycle, 1),
+      { actions: this.actions, resources: this.resources, nextName: () => `a${this.nextAction++}` },
+      ops,
+      this.options.faultWindowMs,
+    );
     for (const op of ops) if (op.resource !== undefined) for (const s of op.resource.secret.secrets) this.secrets.add(s);
     const planned = Array.from({ length: this.options.faultsPerCycle }, () => ({
       kind: drawFaultKind(rng),
       at: rng.int(0, this.options.faultWindowMs),
       rng: new Rng(rng.int(0, 2 ** 31)),
     }));
-    this.options.progress(`cycle ${cycle}: ${ops.map((o) => o.label).join(', ')} | faults ${planned.map((f) => f.kind).join(', ')}`);
+    this.options.progress(
+      `cycle ${cycle}: ${[...ops, ...actionOps].map((o) => o.label).join(', ')} | faults ${planned.map((f) => f.kind).join(', ')}`,
+    );
     await Promise.all([
       ...ops.map(async (op) => {
         await this.sleep(op.at);
         await this.applyOp(op);
+      }),
+      ...actionOps.map(async (op) => {
+        await this.sleep(op.at);
+        await this.applyActionOp(op);
       }),
       ...planned.map(async (fault) => {
         await this.sleep(fault.at);
@@ -274,6 +294,22 @@ class Soak {
       if (op.kind === 'create' || op.kind === 'adopt' || op.kind === 'rotate')
         await kube.apply(resource.namespace, secretManifest(resource));
       if (op.kind !== 'rotate') await kube.apply(resource.namespace, integrationManifest(resource));
+    } catch (error) {
+      this.options.progress(`  ${op.label} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async applyActionOp(op: ActionOp): Promise<void> {
+    const kube = this.kube!;
+    if (op.loseAnswer === true) {
+      this.faults['action-commit-then-drop'] += 1;
+      const route = 'POST /api/v2/integrations/actions';
+      this.emulator(op.action.integration.org.platform).control.addFault({ route, kind: 'commitThenDrop', times: 1 });
+      this.options.progress(`  action-commit-then-drop on org ${op.action.integration.org.platform}: ${route} x1, for ${op.label}`);
+    }
+    try {
+      if (op.kind === 'delete-action') await kube.delete(op.action.namespace, 'DataAction', op.action.name);
+      else await kube.apply(op.action.namespace, actionManifest(op.action));
     } catch (error) {
       this.options.progress(`  ${op.label} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -324,8 +360,11 @@ class Soak {
     const deadline = Math.min(began + this.options.settleMs, cycleDeadline);
     let violations: Violation[];
     let passes = 0;
+    // What the settle waited for, to tell where a cycle's time goes.
+    const waitedFor = new Set<string>();
     for (;;) {
       violations = checkSettled(await this.observe());
+      for (const violation of violations) waitedFor.add(violation.kind);
       // Twice in a row, 2 s apart: a late write (a retried call, a successor's first pass) must not undo it.
       passes = violations.length === 0 ? passes + 1 : 0;
       if (passes >= 2 || Date.now() > deadline || this.signal?.aborted === true) break;
@@ -335,10 +374,13 @@ class Soak {
     violations.push(...(await this.leaks()));
     this.record(cycle, violations);
     this.options.progress(
-      `cycle ${cycle}: ${violations.length === 0 ? 'settled' : `${violations.length} violation(s)`} after ${((Date.now() - began) / 1000).toFixed(0)} s`,
+      `cycle ${cycle}: ${violations.length === 0 ? 'settled' : `${violations.length} violation(s)`} after ${((Date.now() - began) / 1000).toFixed(0)} s${waitedFor.size === 0 ? '' : ` (waited for ${[...waitedFor].join(', ')})`}`,
     );
+    const after = await this.observe();
+    this.learnActions(after);
+    await this.actionByHand(cycle, after);
     // Resources whose deletion completed leave the model.
-    const objects = (await this.observe()).objects;
+    const objects = after.objects;
     for (let i = this.resources.length - 1; i >= 0; i -= 1) {
       const r = this.resources[i]!;
       if (r.deleting && !objects.some((o) => o.metadata.namespace === r.namespace && o.metadata.name === r.name))
@@ -346,12 +388,75 @@ class Soak {
     }
   }
 
+  /** After each cycle, someone adds an action by hand to an integration the operator made, for the next cycles. */
+  private async actionByHand(cycle: number, observation: Observation): Promise<void> {
+    const rng = Rng.derive(this.options.seed, cycle, 2);
+    const holders = this.resources.filter((r) => !r.deleting && r.orgRefTypo !== true && ACTION_HOLDERS.includes(r.type));
+    if (holders.length === 0) return;
+    const holder = rng.pick(holders);
+    const object = observation.objects.find((o) => o.metadata.namespace === holder.namespace && o.metadata.name === holder.name);
+    const integrationId = object?.status?.integrationId as string | undefined;
+    if (integrationId === undefined) return;
+    const name = `Hand action ${rng.hex(6)}`;
+    try {
+      const id = await makeActionByHand(this.emulator(holder.org.platform).baseUrl, OAUTH_CLIENT, integrationId, name);
+      this.handActions.add(id);
+      this.options.progress(`  cycle ${cycle}: made action ${id} "${name}" by hand on ${holder.namespace}/${holder.name}`);
+    } catch (error) {
+      this.options.progress(`  cycle ${cycle}: making an action by hand failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** What the statuses say now: the version a change must move past, and what an Orphan must leave. */
+  private learnActions(observation: Observation): void {
+    for (const action of this.actions) {
+      action.versionAbove = undefined;
+      const object = observation.actionObjects.find((o) => o.metadata.namespace === action.namespace && o.metadata.name === action.name);
+      const integration = observation.objects.find(
+        (o) => o.metadata.namespace === action.integration.namespace && o.metadata.name === action.integration.name,
+      );
+      if (object?.status?.actionId !== undefined) action.actionId = object.status.actionId as string;
+      if (object?.status?.version !== undefined) action.version = object.status.version as number;
+      if (integration?.status?.integrationId !== undefined) action.integrationId = integration.status.integrationId as string;
+    }
+  }
+
+  /**
+   * What the actions went through, for the reader (not a promise): answers the actions routes never gave (a drop
+   * or a commit-then-drop), and the Warning Events of DataActions by reason.
+   */
+  private async tellActions(): Promise<void> {
+    const lost = new Map<string, number>();
+    for (const emulator of this.emulators)
+      for (const [route, counts] of Object.entries(emulator.control.calls().byRoute))
+        if (route.includes('/actions') && (counts.byStatus.dropped ?? 0) > 0)
+          lost.set(route, (lost.get(route) ?? 0) + (counts.byStatus.dropped ?? 0));
+    const warnings = new Map<string, number>();
+    for (const namespace of NAMESPACES)
+      for (const event of await this.kube!.events(namespace))
+        if (event.regarding?.kind === 'DataAction' && event.type === 'Warning')
+          warnings.set(
+            event.reason as string,
+            (warnings.get(event.reason as string) ?? 0) + ((event.series?.count as number | undefined) ?? 1),
+          );
+    const list = (counts: Map<string, number>): string => [...counts].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+    this.options.progress(`actions: ${this.actions.length} DataActions, ${this.handActions.size} made by hand`);
+    this.options.progress(`actions: answers lost on the actions routes: ${list(lost)}`);
+    this.options.progress(`actions: DataAction Warning Events: ${list(warnings)}`);
+  }
+
   private async finalDelete(cycle: number): Promise<void> {
     const kube = this.kube!;
-    this.options.progress(`final delete of ${this.resources.filter((r) => !r.deleting).length} resource(s)`);
+    const live = this.actions.filter((a) => !a.deleting);
+    this.options.progress(`final delete of ${this.resources.filter((r) => !r.deleting).length} resource(s) and ${live.length} action(s)`);
+    // As a prune does: everything at once, integrations first (they wait for their actions).
     for (const resource of this.resources) {
       resource.deleting = true;
       await kube.delete(resource.namespace, 'DataActionIntegration', resource.name);
+    }
+    for (const action of live) {
+      action.deleting = true;
+      await kube.delete(action.namespace, 'DataAction', action.name);
     }
     const deadline = Date.now() + this.options.settleMs * 2;
     let violations: Violation[];
@@ -367,8 +472,18 @@ class Soak {
 
   private async observe(): Promise<Observation> {
     const kube = this.kube!;
-    const objects = (await Promise.all(NAMESPACES.map((ns) => kube.list(ns, 'DataActionIntegration')))).flat();
-    return { platforms: this.emulators.map((e) => e.control.state()), objects, resources: this.resources, handMade: this.handMade };
+    const list = async (kind: string): Promise<Json[]> => (await Promise.all(NAMESPACES.map((ns) => kube.list(ns, kind)))).flat();
+    const [objects, actionObjects] = await Promise.all([list('DataActionIntegration'), list('DataAction')]);
+    return {
+      platforms: this.emulators.map((e) => e.control.state()),
+      objects,
+      resources: this.resources,
+      handMade: this.handMade,
+      actionObjects,
+      platformActions: this.emulators.map((e) => e.control.actions()),
+      actions: this.actions,
+      handActions: this.handActions,
+    };
   }
 
   /** Secret values in the operator's log lines (new ones), in Events and in statuses. */
@@ -378,7 +493,7 @@ class Soak {
     const events = (await Promise.all(NAMESPACES.map((ns) => kube.events(ns)))).flat().map((e) => JSON.stringify(e));
     const statuses = (
       await Promise.all(
-        NAMESPACES.flatMap((ns) => ['DataActionIntegration', 'GenesysCloudOrganization'].map((kind) => kube.list(ns, kind))),
+        NAMESPACES.flatMap((ns) => ['DataActionIntegration', 'GenesysCloudOrganization', 'DataAction'].map((kind) => kube.list(ns, kind))),
       )
     )
       .flat()
