@@ -15,7 +15,7 @@ import {
   type OrganizationObject,
 } from './api/index.ts';
 import { mapActionEventsToKeys } from './action-event-mapping.ts';
-import { createConfigMapInformer, readConfigMapData } from './kube/config-map.ts';
+import { readConfigMapData } from './kube/config-map.ts';
 import { ActionClients } from './reconcile/action-clients.ts';
 import { reconcileAction } from './reconcile/action-reconciler.ts';
 import { isEndpointAllowed, type Config } from './config.ts';
@@ -24,7 +24,7 @@ import { trackIntegrationStates } from './integration-states.ts';
 import { Controller, type ControllerOptions } from './kube/controller.ts';
 import { createEventRecorder } from './kube/events.ts';
 import { crdDeletionProbe, integrationCrdDeletionProbe } from './kube/crd-deletion.ts';
-import { createInformer, createSecretInformer, readSecretData, type Informer } from './kube/informer.ts';
+import { createIdentityInformer, createInformer, readSecretData, type Informer } from './kube/informer.ts';
 import type { KubeLog } from './kube/log.ts';
 import { createResourceWriter } from './kube/resource-writer.ts';
 import { createSecretDataCache } from './kube/secret-data-cache.ts';
@@ -72,8 +72,8 @@ export function createOperator(options: OperatorOptions): Operator {
     name: ORGANIZATION_NAMES.plural,
   });
   const actions = createInformer<DataActionObject>(kc, { ...scope, resource: DATA_ACTION_RESOURCE, name: DATA_ACTION_NAMES.plural });
-  const secrets = createSecretInformer(kc, scope);
-  const configMaps = createConfigMapInformer(kc, scope);
+  const secrets = createIdentityInformer(kc, 'Secret', scope);
+  const configMaps = createIdentityInformer(kc, 'ConfigMap', scope);
   const secretData = createSecretDataCache({ metadata: secrets, fetch: (namespace, name) => readSecretData(kc, namespace, name) });
   const recorder = createEventRecorder(kc, { component: 'dataaction-operator', host: config.identity, log: kubeLog });
 

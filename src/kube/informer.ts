@@ -10,7 +10,7 @@
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { backoffDelayMs } from '../lib/backoff.ts';
 import { systemClock, sleep, type Clock } from './clock.ts';
-import { collectionPath, objectPath, SECRETS, type ResourceRef } from './clients.ts';
+import { collectionPath, CONFIG_MAPS, objectPath, SECRETS, type ResourceRef } from './clients.ts';
 import { isGone, isNotFound, KubeApiError, type KubeStatus } from './errors.ts';
 import { describeError, silentLog, type KubeLog } from './log.ts';
 import { transportFor, type KubeTransport } from './transport.ts';
@@ -202,28 +202,36 @@ export function createInformer<T extends KubernetesObject>(kc: KubeConfig, optio
 }
 
 /**
- * What the Secret cache keeps of a Secret: its name, namespace, uid and resourceVersion, nothing more.
- * Metadata-only lists still carry every annotation, and kubectl's client-side apply writes a Secret's
- * whole data into `kubectl.kubernetes.io/last-applied-configuration`; labels and managedFields are of no
- * use either. Applied to listed and watched objects alike.
+ * What the cache of a kind whose data the operator reads only at reconcile time (Secrets, ConfigMaps) keeps of
+ * an object: its name, namespace, uid and resourceVersion, nothing more. Metadata-only lists still carry every
+ * annotation, and kubectl's client-side apply writes the whole data into
+ * `kubectl.kubernetes.io/last-applied-configuration`; labels and managedFields are of no use either, and a
+ * cluster holds many such objects, most of them nobody's (issue 13: memory). Applied to listed and watched
+ * objects alike.
  */
-export function secretIdentityOnly(object: KubernetesObject): KubernetesObject {
-  const metadata = object.metadata ?? {};
-  const kept = Object.entries({
-    name: metadata.name,
-    namespace: metadata.namespace,
-    uid: metadata.uid,
-    resourceVersion: metadata.resourceVersion,
-  });
-  return { apiVersion: 'v1', kind: 'Secret', metadata: Object.fromEntries(kept.filter(([, value]) => value !== undefined)) };
+export function identityOnly(kind: 'Secret' | 'ConfigMap'): (object: KubernetesObject) => KubernetesObject {
+  return (object) => {
+    const metadata = object.metadata ?? {};
+    const kept = Object.entries({
+      name: metadata.name,
+      namespace: metadata.namespace,
+      uid: metadata.uid,
+      resourceVersion: metadata.resourceVersion,
+    });
+    return { apiVersion: 'v1', kind, metadata: Object.fromEntries(kept.filter(([, value]) => value !== undefined)) };
+  };
 }
 
-/** An informer of Secrets that caches their identity only (`secretIdentityOnly`): never data, never annotations. */
-export function createSecretInformer(
+export const secretIdentityOnly = identityOnly('Secret');
+
+/** An informer that caches the identity only (`identityOnly`) of a kind: never data, never annotations. */
+export function createIdentityInformer(
   kc: KubeConfig,
+  kind: 'Secret' | 'ConfigMap',
   options: Omit<InformerOptions<KubernetesObject>, 'resource' | 'metadataOnly' | 'transform'> = {},
 ): Informer<KubernetesObject> {
-  return createInformer(kc, { ...options, resource: SECRETS, metadataOnly: true, transform: secretIdentityOnly });
+  const resource = kind === 'Secret' ? SECRETS : CONFIG_MAPS;
+  return createInformer(kc, { ...options, resource, metadataOnly: true, transform: identityOnly(kind) });
 }
 
 /**

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { KubeConfig, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { CONFIG_MAPS, SECRETS, collectionPath, objectPath } from '../../src/kube/clients.ts';
-import { createInformer, createSecretInformer, readSecretData, type Informer, type WatchEndReason } from '../../src/kube/informer.ts';
+import { createIdentityInformer, createInformer, readSecretData, type Informer, type WatchEndReason } from '../../src/kube/informer.ts';
 import { createTransport } from '../../src/kube/transport.ts';
 import { createServiceAccountToken, kubeconfigForToken } from '../testbed/control-plane.ts';
 import { kubectlOrThrow } from '../testbed/kubectl.ts';
@@ -239,7 +239,7 @@ describe('Secret informer', () => {
         stringData: { clientId: 'id-123', clientSecret: 'not-in-the-cache' },
       },
     });
-    const informer = track(createSecretInformer(kc, { namespaces: [namespace] }));
+    const informer = track(createIdentityInformer(kc, 'Secret', { namespaces: [namespace] }));
     informer.start();
     await informer.waitForSync(10_000);
     await api.request({
@@ -271,7 +271,7 @@ describe('Secret informer', () => {
       metadata: { name: 'zendesk', namespace },
       stringData: { apiToken: 'csa-token-7f3a' },
     };
-    const informer = track(createSecretInformer(kc, { namespaces: [namespace] }));
+    const informer = track(createIdentityInformer(kc, 'Secret', { namespaces: [namespace] }));
     informer.start();
     await informer.waitForSync(10_000);
     await kubectlOrThrow(inject('kubectlPath'), inject('kubeconfigPath'), ['apply', '-f', '-'], { input: JSON.stringify(applied) });
@@ -306,7 +306,7 @@ describe('Secret informer', () => {
         statusCode: 403,
       });
 
-      const informer = track(createSecretInformer(scoped, { namespaces: [namespace] }));
+      const informer = track(createIdentityInformer(scoped, 'Secret', { namespaces: [namespace] }));
       informer.start();
       await informer.waitForSync(10_000);
       expect(informer.get(namespace, 'prod-oauth')?.metadata?.resourceVersion).toBeTruthy();

@@ -1,6 +1,6 @@
 // What the ConfigMap cache keeps: the identity the event mapping needs, never a template.
 import { describe, expect, it } from 'vitest';
-import { configMapIdentityOnly } from '../../../src/kube/config-map.ts';
+import { identityOnly } from '../../../src/kube/informer.ts';
 
 describe('the ConfigMap cache', () => {
   it('keeps only name, namespace, uid and resourceVersion of a client-side-applied ConfigMap, not its templates', () => {
@@ -19,7 +19,7 @@ describe('the ConfigMap cache', () => {
       },
       data: { 'success.vm': template },
     };
-    const kept = configMapIdentityOnly(applied);
+    const kept = identityOnly('ConfigMap')(applied);
     expect(kept).toEqual({
       apiVersion: 'v1',
       kind: 'ConfigMap',

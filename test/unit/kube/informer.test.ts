@@ -4,7 +4,7 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONFIG_MAPS } from '../../../src/kube/clients.ts';
 import { KubeApiError } from '../../../src/kube/errors.ts';
-import { createInformer, createSecretInformer, type Informer } from '../../../src/kube/informer.ts';
+import { createIdentityInformer, createInformer, type Informer } from '../../../src/kube/informer.ts';
 import type { KubeRequest, KubeTransport } from '../../../src/kube/transport.ts';
 
 const kc = new KubeConfig();
@@ -190,7 +190,7 @@ describe('informer list and watch', () => {
       [[secret('listed', '5') as unknown as ReturnType<typeof cm>]],
       [[event('ADDED', secret('watched', '6'))]],
     );
-    const informer = createSecretInformer(kc, { namespaces: ['ns'], transport });
+    const informer = createIdentityInformer(kc, 'Secret', { namespaces: ['ns'], transport });
     informers.push(informer);
     informer.start();
 
