@@ -9,13 +9,23 @@ import { API_VERSION } from '../../../src/api/index.ts';
 import { ActionClients } from '../../../src/reconcile/action-clients.ts';
 import type { ActionReconcilerDeps } from '../../../src/reconcile/action-observe.ts';
 import { reconcileAction } from '../../../src/reconcile/action-reconciler.ts';
-import type { CallCounts } from '../../emulator/index.ts';
-import { FakeCache, FakeWriter, NAMESPACE, organization, READY_ORG_STATUS, startHarness, type Harness } from './harness.ts';
+import {
+  byRoute,
+  FakeCache,
+  FakeWriter,
+  minus,
+  NAMESPACE,
+  organization,
+  READY_ORG_STATUS,
+  readyActionsIntegration,
+  startHarness,
+  total,
+  type ByRoute,
+  type Harness,
+} from './harness.ts';
 
 /** GET listing, POST create, POST draft, PATCH draft, GET validation, POST publish. */
 const MAX_CALLS_PER_CREATE = 6;
-
-type ByRoute = Record<string, number>;
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -23,38 +33,11 @@ afterEach(async () => {
   h = undefined;
 });
 
-function byRoute(counts: CallCounts): ByRoute {
-  return Object.fromEntries(Object.entries(counts.byRoute).map(([route, c]) => [route, c.count]));
-}
-
-function minus(after: ByRoute, before: ByRoute): ByRoute {
-  const out: ByRoute = {};
-  for (const [route, n] of Object.entries(after)) if (n - (before[route] ?? 0) > 0) out[route] = n - (before[route] ?? 0);
-  return out;
-}
-
-const total = (counts: ByRoute): number => Object.values(counts).reduce((a, b) => a + b, 0);
-
 async function actionDeps(harness: Harness): Promise<{ deps: ActionReconcilerDeps; actions: FakeCache }> {
   const org = organization(harness, { status: READY_ORG_STATUS }) as { spec: Record<string, unknown> };
   // The budget is not what is measured here: a rate that never waits.
   org.spec.requestsPerMinute = 100_000;
-  const made = await fetch(`${harness.emulator.baseUrl}/__emulator/integrations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'custom-rest-actions', name: 'Orders', state: 'ACTIVE' }),
-  });
-  const integrationId = ((await made.json()) as { id: string }).id;
-  harness.integrations.put({
-    apiVersion: API_VERSION,
-    kind: 'DataActionIntegration',
-    metadata: { name: 'orders', namespace: NAMESPACE, uid: 'uid-orders', generation: 1 },
-    spec: { organizationRef: { name: 'prod' }, type: 'WebServices' },
-    status: {
-      integrationId,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: '', lastTransitionTime: '2026-11-24T09:00:00Z' }],
-    },
-  } as unknown as KubernetesObject);
+  await readyActionsIntegration(harness);
   const actions = new FakeCache();
   const deps: ActionReconcilerDeps = {
     ...harness.deps,

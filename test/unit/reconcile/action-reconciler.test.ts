@@ -13,7 +13,16 @@ import { ActionClients } from '../../../src/reconcile/action-clients.ts';
 import type { ActionReconcilerDeps } from '../../../src/reconcile/action-observe.ts';
 import { reconcileAction } from '../../../src/reconcile/action-reconciler.ts';
 import { NOT_FOUND_GRACE_MS } from '../../../src/reconcile/decide.ts';
-import { FakeCache, FakeWriter, NAMESPACE, organization, READY_ORG_STATUS, startHarness, type Harness } from './harness.ts';
+import {
+  FakeCache,
+  FakeWriter,
+  NAMESPACE,
+  organization,
+  READY_ORG_STATUS,
+  readyActionsIntegration,
+  startHarness,
+  type Harness,
+} from './harness.ts';
 
 const ACTIONS = '/api/v2/integrations/actions';
 
@@ -28,22 +37,7 @@ interface Setup {
 async function setup(): Promise<Setup> {
   const h = await startHarness();
   organization(h, { status: READY_ORG_STATUS });
-  const made = await fetch(`${h.emulator.baseUrl}/__emulator/integrations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'custom-rest-actions', name: 'Orders', state: 'ACTIVE' }),
-  });
-  const integrationId = ((await made.json()) as { id: string }).id;
-  h.integrations.put({
-    apiVersion: API_VERSION,
-    kind: 'DataActionIntegration',
-    metadata: { name: 'orders', namespace: NAMESPACE, uid: 'uid-orders', generation: 1 },
-    spec: { organizationRef: { name: 'prod' }, type: 'WebServices' },
-    status: {
-      integrationId,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: '', lastTransitionTime: '2026-11-24T09:00:00Z' }],
-    },
-  } as unknown as KubernetesObject);
+  await readyActionsIntegration(h);
   const actions = new FakeCache();
   const writer = new FakeWriter(actions);
   const configMaps = new Map<string, Record<string, string>>();

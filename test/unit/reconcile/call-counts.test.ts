@@ -4,8 +4,18 @@
 // number of integrations the org holds: a listing per create or per name choice would make them grow.
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcileIntegration } from '../../../src/reconcile/integration-reconciler.ts';
-import type { CallCounts } from '../../emulator/index.ts';
-import { integration, NAMESPACE, organization, READY_ORG_STATUS, startHarness, type Harness } from './harness.ts';
+import {
+  byRoute,
+  integration,
+  minus,
+  NAMESPACE,
+  organization,
+  READY_ORG_STATUS,
+  startHarness,
+  total,
+  type ByRoute,
+  type Harness,
+} from './harness.ts';
 
 /** The most calls a create with a credential may take: POST credential, POST integration, PUT config, PATCH state, and a little reading. */
 const MAX_CALLS_PER_CREATE = 6;
@@ -16,21 +26,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-type ByRoute = Record<string, number>;
-
 const ORG_LISTING = 'GET /api/v2/integrations';
-
-function byRoute(counts: CallCounts): ByRoute {
-  return Object.fromEntries(Object.entries(counts.byRoute).map(([route, c]) => [route, c.count]));
-}
-
-function minus(after: ByRoute, before: ByRoute): ByRoute {
-  const out: ByRoute = {};
-  for (const [route, n] of Object.entries(after)) if (n - (before[route] ?? 0) > 0) out[route] = n - (before[route] ?? 0);
-  return out;
-}
-
-const total = (counts: ByRoute): number => Object.values(counts).reduce((a, b) => a + b, 0);
 
 /** Reconciles one resource until it is Ready (its next look is the resync); returns the passes taken. */
 async function settle(harness: Harness, name: string): Promise<number> {

@@ -15,7 +15,7 @@ import { statusChanged } from '../../../src/kube/status-writer.ts';
 import { WRITE_RACE_CODES, type ResourceWriter } from '../../../src/lib/resource-writer.ts';
 import type { ObjectCache, ReconcilerDeps } from '../../../src/reconcile/deps.ts';
 import { OrgSessions } from '../../../src/reconcile/org-sessions.ts';
-import { DEFAULT_CLIENT, startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index.ts';
+import { DEFAULT_CLIENT, startEmulator, type CallCounts, type Emulator, type EmulatorOptions } from '../../emulator/index.ts';
 
 export const NAMESPACE = 'team-a';
 export const NOW = Date.parse('2026-11-24T10:00:00Z');
@@ -275,3 +275,40 @@ export function integration(
     ...(over.status === undefined ? {} : { status: over.status }),
   } as unknown as KubernetesObject);
 }
+
+/** A Ready Web services DataActionIntegration "orders" whose integration the emulator holds: what DataActions name. */
+export async function readyActionsIntegration(h: Harness): Promise<string> {
+  const made = await fetch(`${h.emulator.baseUrl}/__emulator/integrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'custom-rest-actions', name: 'Orders', state: 'ACTIVE' }),
+  });
+  const integrationId = ((await made.json()) as { id: string }).id;
+  h.integrations.put({
+    apiVersion: API_VERSION,
+    kind: 'DataActionIntegration',
+    metadata: { name: 'orders', namespace: NAMESPACE, uid: 'uid-orders', generation: 1 },
+    spec: { organizationRef: { name: 'prod' }, type: 'WebServices' },
+    status: {
+      integrationId,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: '', lastTransitionTime: '2026-11-24T09:00:00Z' }],
+    },
+  } as unknown as KubernetesObject);
+  return integrationId;
+}
+
+/** Platform calls by route ("GET /api/v2/integrations"), as the emulator counted them. */
+export type ByRoute = Record<string, number>;
+
+export function byRoute(counts: CallCounts): ByRoute {
+  return Object.fromEntries(Object.entries(counts.byRoute).map(([route, c]) => [route, c.count]));
+}
+
+/** The calls made between two counts, by route. */
+export function minus(after: ByRoute, before: ByRoute): ByRoute {
+  const out: ByRoute = {};
+  for (const [route, n] of Object.entries(after)) if (n - (before[route] ?? 0) > 0) out[route] = n - (before[route] ?? 0);
+  return out;
+}
+
+export const total = (counts: ByRoute): number => Object.values(counts).reduce((a, b) => a + b, 0);
