@@ -3,7 +3,7 @@
 // call is still in flight. The next operator must find the action by the creation marker it carries (or wait
 // while it may still appear) and never create a second one. The integrations' version is
 // robustness-crash.test.ts. A 404 on a freshly created action is not believed at once either.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID_ANNOTATION, ACTION_MISSING_SINCE_ANNOTATION } from '../../src/api/data-action.ts';
 import { ANNOTATIONS } from '../../src/api/group.ts';
 import { connect } from '../emulator/harness.ts';
@@ -13,15 +13,12 @@ import {
   apply,
   condition,
   getObject,
-  leaks,
   platformCalls,
   startOperator,
-  startPlatform,
-  stopAllOperators,
   waitFor,
+  useCrashFixture,
   webServicesIntegration,
   type Json,
-  type OperatorProcess,
   type Platform,
 } from './harness.ts';
 
@@ -66,39 +63,19 @@ async function platformActions(platform: Platform): Promise<Json[]> {
 }
 
 describe('a crash while a DataAction is being created', () => {
-  let platform: Platform | undefined;
-  const operators: OperatorProcess[] = [];
-
-  afterEach(async () => {
-    // Every process's log, including the killed one's, must be free of the Secrets' values.
-    expect(
-      leaks(
-        operators.flatMap((o) => o.lines),
-        [PASSWORD, 'emulator-secret'],
-      ),
-    ).toEqual([]);
-    operators.length = 0;
-    await stopAllOperators();
-    await platform?.emulator.close();
-    platform = undefined;
-  });
+  const { operators, crashDuring } = useCrashFixture([PASSWORD, 'emulator-secret']);
 
   /** Applies an integration and its action, and kills the operator once `crashPoint` says the action create is under way. */
-  async function crashDuringActionCreate(options: {
-    fault: FaultSpec;
-    crashPoint: (p: Platform) => boolean;
-  }): Promise<{ namespace: string; platform: Platform }> {
-    const started = await startPlatform({ requestsPerMinute: 3000 });
-    platform = started;
-    const namespace = await createTestNamespace('action-crash');
-    started.emulator.control.addFault(options.fault);
-    const first = startOperator({ namespaces: [namespace] });
-    operators.push(first);
-    await apply(namespace, [...started.organization(), ...webServicesIntegration('orders', { password: PASSWORD }), orderStatus]);
-    await waitFor('the action create call to reach the platform', () => Promise.resolve(options.crashPoint(started)), 90_000, 10);
-    await first.stop('SIGKILL');
-    return { namespace, platform: started };
-  }
+  const crashDuringActionCreate = (options: { fault: FaultSpec; crashPoint: (p: Platform) => boolean }) =>
+    crashDuring({
+      what: 'the action create call to reach the platform',
+      platform: { requestsPerMinute: 3000 },
+      namespacePrefix: 'action-crash',
+      manifests: (started) => [...started.organization(), ...webServicesIntegration('orders', { password: PASSWORD }), orderStatus],
+      fault: options.fault,
+      crashPoint: options.crashPoint,
+      timeoutMs: 90_000,
+    });
 
   it('adopts the action whose create answer never arrived, with exactly one create call, and reaches Ready', async () => {
     const { namespace, platform: p } = await crashDuringActionCreate({
@@ -147,24 +124,17 @@ describe('a crash while a DataAction is being created', () => {
 // Reads right after a write may lag: a GET by id that answers 404 just after the action was created must not
 // be taken as "deleted by hand", which would create a second action.
 describe('a 404 on the action right after its create', () => {
-  let platform: Platform | undefined;
-
-  afterEach(async () => {
-    await stopAllOperators();
-    await platform?.emulator.close();
-    platform = undefined;
-  });
+  const fixture = useCrashFixture([PASSWORD, 'emulator-secret']);
 
   it('keeps the recorded id through the 404s, creates exactly once, and reaches Ready', async () => {
     // Listings lag too, so neither the action's name nor its creation marker shows it for a while.
-    const p = await startPlatform({ requestsPerMinute: 3000, listLagMs: 12_000 });
-    platform = p;
+    const p = await fixture.platform({ requestsPerMinute: 3000, listLagMs: 12_000 });
     const namespace = await createTestNamespace('action-lagging-read');
     // The first call by id after the create (the draft the rename starts from) 404s, and so do the reads of the
     // next passes: the id the operator recorded is kept through all of them.
     p.emulator.control.addFault({ route: 'POST /api/v2/integrations/actions/{id}/draft', kind: 'status', status: 404, times: 2 });
     p.emulator.control.addFault({ route: 'GET /api/v2/integrations/actions/{id}', kind: 'status', status: 404, times: 3 });
-    const operator = startOperator({ namespaces: [namespace] });
+    fixture.operators.push(startOperator({ namespaces: [namespace] }));
     await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD }), orderStatus]);
 
     const ready = await waitForActionReady(namespace);
@@ -173,6 +143,5 @@ describe('a 404 on the action right after its create', () => {
     expect((await platformActions(p)).map((a) => a.id)).toEqual([ready.status.actionId]);
     expect(ready.metadata.annotations[ACTION_ID_ANNOTATION]).toBe(ready.status.actionId);
     expect(ready.metadata.annotations[ACTION_MISSING_SINCE_ANNOTATION]).toBeUndefined();
-    expect(leaks(operator.lines, [PASSWORD, 'emulator-secret'])).toEqual([]);
   }, 240_000);
 });

@@ -3,9 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterEach, expect, inject } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions, type FaultSpec } from '../emulator/index.ts';
+import { createTestNamespace } from '../testbed/namespace.ts';
 import { kubectlOrThrow, runKubectl } from '../testbed/kubectl.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -397,4 +398,60 @@ export function processCommandLines(): string[] {
         return '';
       }
     });
+}
+
+// ---- Crash tests: an operator killed while a create is under way, and the one that starts after it ----
+
+export interface CrashFixture {
+  /** The operators started; every one's log, the killed ones' too, is checked for the secret values after each test. */
+  readonly operators: OperatorProcess[];
+  /** Starts a platform that is closed after the test. */
+  readonly platform: (options: EmulatorOptions) => Promise<Platform>;
+  /**
+   * On a fresh namespace: arms the fault, starts an operator, applies what `manifests` gives, and SIGKILLs the
+   * operator once `crashPoint` says the create is under way.
+   */
+  readonly crashDuring: (options: {
+    readonly what: string;
+    readonly platform: EmulatorOptions;
+    readonly namespacePrefix: string;
+    readonly manifests: (platform: Platform) => readonly Json[];
+    readonly fault: FaultSpec;
+    readonly crashPoint: (platform: Platform) => boolean;
+    readonly timeoutMs: number;
+  }) => Promise<{ namespace: string; platform: Platform }>;
+}
+
+/** Registers, in the calling describe block, the cleanup and the secret check every crash test needs. */
+export function useCrashFixture(secretValues: readonly string[]): CrashFixture {
+  const operators: OperatorProcess[] = [];
+  let current: Platform | undefined;
+  afterEach(async () => {
+    expect(
+      leaks(
+        operators.flatMap((o) => o.lines),
+        secretValues,
+      ),
+    ).toEqual([]);
+    operators.length = 0;
+    await stopAllOperators();
+    await current?.emulator.close();
+    current = undefined;
+  });
+  const platform = async (options: EmulatorOptions): Promise<Platform> => (current = await startPlatform(options));
+  return {
+    operators,
+    platform,
+    crashDuring: async (options) => {
+      const started = await platform(options.platform);
+      const namespace = await createTestNamespace(options.namespacePrefix);
+      started.emulator.control.addFault(options.fault);
+      const first = startOperator({ namespaces: [namespace] });
+      operators.push(first);
+      await apply(namespace, options.manifests(started));
+      await waitFor(options.what, () => Promise.resolve(options.crashPoint(started)), options.timeoutMs, 10);
+      await first.stop('SIGKILL');
+      return { namespace, platform: started };
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // Never a duplicate: the operator is killed (SIGKILL, no chance to clean up) between the create call and
 // recording the id it returned. The next operator must find the integration by the marker it carries and
 // adopt it, or wait while it may still appear, and never create a second one.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ANNOTATIONS } from '../../src/api/group.ts';
 import type { FaultSpec } from '../emulator/index.ts';
 import { createTestNamespace } from '../testbed/namespace.ts';
@@ -9,15 +9,12 @@ import {
   apply,
   condition,
   getObject,
-  leaks,
   platformCalls,
   startOperator,
-  startPlatform,
-  stopAllOperators,
   waitFor,
   waitForCondition,
+  useCrashFixture,
   webServicesIntegration,
-  type OperatorProcess,
   type Platform,
 } from './harness.ts';
 
@@ -26,40 +23,19 @@ const LIST = 'GET /api/v2/integrations';
 const PASSWORD = 'crash-test-password-6f1d2c';
 
 describe('a crash between the create call and recording its id', () => {
-  let platform: Platform | undefined;
-  const operators: OperatorProcess[] = [];
-
-  afterEach(async () => {
-    // Every process's log, including the killed one's, must be free of the Secret's value.
-    expect(
-      leaks(
-        operators.flatMap((o) => o.lines),
-        [PASSWORD, 'emulator-secret'],
-      ),
-    ).toEqual([]);
-    operators.length = 0;
-    await stopAllOperators();
-    await platform?.emulator.close();
-    platform = undefined;
-  });
+  const { operators, crashDuring } = useCrashFixture([PASSWORD, 'emulator-secret']);
 
   /** Starts an operator on a fresh namespace, applies one integration, and returns once `crashPoint` says the create is under way. */
-  async function crashDuringCreate(options: {
-    listLagMs?: number;
-    fault: FaultSpec;
-    crashPoint: (p: Platform) => boolean;
-  }): Promise<{ namespace: string; platform: Platform }> {
-    const started = await startPlatform(options.listLagMs === undefined ? {} : { listLagMs: options.listLagMs });
-    platform = started;
-    const namespace = await createTestNamespace('crash');
-    started.emulator.control.addFault(options.fault);
-    const first = startOperator({ namespaces: [namespace] });
-    operators.push(first);
-    await apply(namespace, [...started.organization(), ...webServicesIntegration('orders', { password: PASSWORD })]);
-    await waitFor('the create call to reach the platform', () => Promise.resolve(options.crashPoint(started)), 60_000, 10);
-    await first.stop('SIGKILL');
-    return { namespace, platform: started };
-  }
+  const crashDuringCreate = (options: { listLagMs?: number; fault: FaultSpec; crashPoint: (p: Platform) => boolean }) =>
+    crashDuring({
+      what: 'the create call to reach the platform',
+      platform: options.listLagMs === undefined ? {} : { listLagMs: options.listLagMs },
+      namespacePrefix: 'crash',
+      manifests: (started) => [...started.organization(), ...webServicesIntegration('orders', { password: PASSWORD })],
+      fault: options.fault,
+      crashPoint: options.crashPoint,
+      timeoutMs: 60_000,
+    });
 
   it('adopts the integration whose create answer never arrived, with exactly one create call', async () => {
     const { namespace, platform: p } = await crashDuringCreate({
@@ -134,20 +110,13 @@ describe('a crash between the create call and recording its id', () => {
 // Reads right after a write may lag: a GET by id that answers 404 just after the create must not be taken
 // as "deleted by hand" (the listing lags too, so a marker search would not find it either).
 describe('a 404 on the integration right after its create', () => {
-  let platform: Platform | undefined;
-
-  afterEach(async () => {
-    await stopAllOperators();
-    await platform?.emulator.close();
-    platform = undefined;
-  });
+  const fixture = useCrashFixture([PASSWORD, 'emulator-secret']);
 
   it('keeps the recorded id through the 404s and creates exactly once', async () => {
-    const p = await startPlatform({ listLagMs: 12_000 });
-    platform = p;
+    const p = await fixture.platform({ listLagMs: 12_000 });
     const namespace = await createTestNamespace('lagging-read');
     p.emulator.control.addFault({ route: 'GET /api/v2/integrations/{id}', kind: 'status', status: 404, times: 3 });
-    const operator = startOperator({ namespaces: [namespace] });
+    fixture.operators.push(startOperator({ namespaces: [namespace] }));
     await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD })]);
 
     const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True', undefined, 90_000);
@@ -156,27 +125,19 @@ describe('a 404 on the integration right after its create', () => {
     expect(p.emulator.control.state().integrations.map((i) => i.id)).toEqual([ready.status.integrationId]);
     expect(ready.metadata.annotations[ANNOTATIONS.integrationId]).toBe(ready.status.integrationId);
     expect(ready.metadata.annotations[ANNOTATIONS.integrationMissingSince]).toBeUndefined();
-    expect(leaks(operator.lines, [PASSWORD, 'emulator-secret'])).toEqual([]);
   });
 });
 
 // A credential create whose answer is lost must not leave a credential (holding secret values) behind.
 describe('a credential create whose answer never arrived', () => {
-  let platform: Platform | undefined;
-
-  afterEach(async () => {
-    await stopAllOperators();
-    await platform?.emulator.close();
-    platform = undefined;
-  });
+  const fixture = useCrashFixture([PASSWORD, 'emulator-secret']);
 
   it('finds the credential by its name and links it, leaving no orphan and sending one create', async () => {
-    const p = await startPlatform();
-    platform = p;
+    const p = await fixture.platform({});
     const namespace = await createTestNamespace('lost-credential');
     const credentialCreate = 'POST /api/v2/integrations/credentials';
     p.emulator.control.addFault({ route: credentialCreate, kind: 'commitThenDrop', times: 1 });
-    startOperator({ namespaces: [namespace] });
+    fixture.operators.push(startOperator({ namespaces: [namespace] }));
     await apply(namespace, [...p.organization(), ...webServicesIntegration('orders', { password: PASSWORD })]);
 
     const ready = await waitForCondition(namespace, 'orders', 'Ready', 'True', undefined, 90_000);
