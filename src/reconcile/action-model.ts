@@ -1,6 +1,6 @@
 // What the DataAction reconciler observes and decides: plain data, so action-decide stays pure and is
 // tested by a table of named scenarios, as decide.ts is for integrations.
-import type { DataActionStatus, DeletionPolicy, SyncedReason } from '../api/index.ts';
+import type { DataAction, DataActionStatus, DeletionPolicy, SyncedReason } from '../api/index.ts';
 import type { ActionContent } from '../platform/index.ts';
 import type { Verdict } from './model.ts';
 
@@ -101,4 +101,36 @@ export interface ActionDecision extends Verdict<DataActionStatus> {
    * answer gives the version), so the action is Ready in this pass with no confirming pass (afterActionAct).
    */
   readonly onPublished?: { readonly platformName: string; readonly requeueAfterMs: number | undefined } | undefined;
+}
+
+/**
+ * What a DataAction's spec asks the platform to hold (PostActionInput / UpdateDraftInput), with its templates
+ * already read (inline or from their ConfigMaps). Fields the spec leaves out are left out, not sent as null.
+ */
+export function actionContentOf(
+  resource: DataAction,
+  templates: { readonly request: string | undefined; readonly success: string | undefined },
+): ActionContent {
+  const { spec } = resource;
+  const content: ActionContent = {
+    name: spec.displayName ?? resource.metadata.name,
+    category: spec.category,
+    secure: spec.secure,
+    contract: { input: { inputSchema: spec.contract.input }, output: { successSchema: spec.contract.output } },
+    config: {
+      request: {
+        requestUrlTemplate: spec.request.urlTemplate,
+        requestType: spec.request.method,
+        headers: spec.request.headers,
+        requestTemplate: templates.request,
+      },
+      response: {
+        translationMap: spec.response?.translationMap,
+        translationMapDefaults: spec.response?.translationMapDefaults,
+        successTemplate: templates.success,
+      },
+      timeoutSeconds: spec.timeoutSeconds,
+    },
+  };
+  return JSON.parse(JSON.stringify(content)) as ActionContent;
 }

@@ -13,16 +13,17 @@ import {
   type DataAction,
   type DataActionIntegrationObject,
 } from '../api/index.ts';
-import { isPlatformError, type Action, type ActionContent, type ActionsClient } from '../platform/index.ts';
+import { isPlatformError, type Action, type ActionsClient } from '../platform/index.ts';
 import type { ActionClients } from './action-clients.ts';
 import { actionMarkerName } from './action-decide.ts';
-import type {
-  ActionBlocker,
-  ActionObservation,
-  DesiredAction,
-  ObservedActionPlatform,
-  ObservedActionResource,
-  PlatformAction,
+import {
+  actionContentOf,
+  type ActionBlocker,
+  type ActionObservation,
+  type DesiredAction,
+  type ObservedActionPlatform,
+  type ObservedActionResource,
+  type PlatformAction,
 } from './action-model.ts';
 import type { ObjectCache, ReconcilerDeps, ResourceWriter } from './deps.ts';
 import { openSession, parseOrganization } from './org-access.ts';
@@ -158,31 +159,8 @@ async function desire(
     'spec.response.successTemplateFrom',
   );
   if ('blocker' in successTemplate) return { desired: undefined, blocker: successTemplate.blocker };
-  const content: ActionContent = {
-    name: spec.displayName ?? resource.metadata.name,
-    category: spec.category,
-    secure: spec.secure,
-    contract: { input: { inputSchema: spec.contract.input }, output: { successSchema: spec.contract.output } },
-    config: {
-      request: {
-        requestUrlTemplate: spec.request.urlTemplate,
-        requestType: spec.request.method,
-        headers: spec.request.headers,
-        requestTemplate: requestTemplate.text,
-      },
-      response: {
-        translationMap: spec.response?.translationMap,
-        translationMapDefaults: spec.response?.translationMapDefaults,
-        successTemplate: successTemplate.text,
-      },
-      timeoutSeconds: spec.timeoutSeconds,
-    },
-  };
-  return { desired: { integrationId, content: withoutUndefined(content) }, blocker: undefined };
-}
-
-function withoutUndefined<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  const content = actionContentOf(resource, { request: requestTemplate.text, success: successTemplate.text });
+  return { desired: { integrationId, content }, blocker: undefined };
 }
 
 async function observePlatform(

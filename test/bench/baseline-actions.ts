@@ -17,6 +17,7 @@ import {
 } from '../../src/platform/index.ts';
 import { StatsRecorder } from '../../src/platform/stats.ts';
 import { Transport } from '../../src/platform/transport.ts';
+import { actionContentOf } from '../../src/reconcile/action-model.ts';
 import type { Emulator } from '../emulator/index.ts';
 import { callsBetween, type RouteCounts } from './call-counts.ts';
 import type { Json } from './workloads.ts';
@@ -76,28 +77,12 @@ export function planActionBaseline(objects: readonly Json[]): ActionContent[] {
   return objects
     .filter((o) => o.kind === 'DataAction')
     .map((o) => {
-      const { spec, metadata }: DataAction = DataActionSchema.parse(o);
-      const content: ActionContent = {
-        name: spec.displayName ?? metadata.name,
-        category: spec.category,
-        secure: spec.secure,
-        contract: { input: { inputSchema: spec.contract.input }, output: { successSchema: spec.contract.output } },
-        config: {
-          request: {
-            requestUrlTemplate: spec.request.urlTemplate,
-            requestType: spec.request.method,
-            headers: spec.request.headers,
-            requestTemplate: text(spec.request.requestTemplate, spec.request.requestTemplateFrom),
-          },
-          response: {
-            translationMap: spec.response?.translationMap,
-            translationMapDefaults: spec.response?.translationMapDefaults,
-            successTemplate: text(spec.response?.successTemplate, spec.response?.successTemplateFrom),
-          },
-          timeoutSeconds: spec.timeoutSeconds,
-        },
-      };
-      return JSON.parse(JSON.stringify(content)) as ActionContent;
+      const resource: DataAction = DataActionSchema.parse(o);
+      const { spec } = resource;
+      return actionContentOf(resource, {
+        request: text(spec.request.requestTemplate, spec.request.requestTemplateFrom),
+        success: text(spec.response?.successTemplate, spec.response?.successTemplateFrom),
+      });
     });
 }
 
