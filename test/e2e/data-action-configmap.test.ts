@@ -78,9 +78,14 @@ describe('a DataAction template kept in a ConfigMap', () => {
 
   it('wakes no DataAction when a ConfigMap none of them uses changes', async () => {
     const published = await waitForPublished(namespace, undefined, 90_000);
-    // Settled: no reconcile is under way (the resync is an hour away).
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const reads = platformCalls(platform, GET_ACTION);
+    // Settled: no reconcile is under way (the resync is an hour away), seen as 3 s without a read of the action.
+    let reads = platformCalls(platform, GET_ACTION);
+    for (let quiet = 0; quiet < 6;) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const now = platformCalls(platform, GET_ACTION);
+      quiet = now === reads ? quiet + 1 : 0;
+      reads = now;
+    }
     await setTemplate(namespace, 'unrelated-settings', { mode: 'b' });
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(platformCalls(platform, GET_ACTION)).toBe(reads);
